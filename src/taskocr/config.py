@@ -1,0 +1,106 @@
+"""Typed settings, read once from the environment.
+
+Engines and the pipeline receive a ``Settings`` object; nothing in the core reads
+``os.environ`` (or Django settings) on its own.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+from .errors import ConfigError
+
+
+class DateOrder(str, enum.Enum):
+    DMY = "dmy"
+    MDY = "mdy"
+
+
+class PPOCRModel(str, enum.Enum):
+    SMALL = "small"
+    TINY = "tiny"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _people(value: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in value.split(",") if p.strip())
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 40 * 1024 * 1024
+    max_pixels: int = 80_000_000  # Pillow's own bomb guard is ~89 MP; we stop a little earlier
+    min_side: int = 32
+
+
+@dataclass(frozen=True)
+class DotsSettings:
+    url: str | None = None  # OpenAI-compatible base URL, e.g. http://vllm:8000/v1
+    model: str = "dots.ocr"
+    api_key: str = "EMPTY"
+    timeout_s: float = 120.0
+    max_tokens: int = 8192
+    model_path: str | None = None  # in-process transformers weights directory
+    load_in_8bit: bool = False
+    min_pixels: int = 3136
+    max_pixels: int = 11_289_600
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: str = "auto"  # an engine name or "auto"
+    ppocr_model: PPOCRModel = PPOCRModel.SMALL
+    ppocr_threads: int | None = None
+    tesseract_cmd: str = "tesseract"
+    date_order: DateOrder = DateOrder.DMY
+    people: tuple[str, ...] = ()
+    find_page: bool = True
+    correct_words: bool = True
+    limits: Limits = field(default_factory=Limits)
+    dots: DotsSettings = field(default_factory=DotsSettings)
+    home: Path = field(default_factory=lambda: Path.home() / ".taskocr")
+
+    def with_overrides(self, **kw) -> "Settings":
+        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        g = env.get
+        try:
+            limits = Limits(
+                max_file_bytes=int(g("TASKOCR_MAX_FILE_MB", "40")) * 1024 * 1024,
+                max_pixels=int(float(g("TASKOCR_MAX_MEGAPIXELS", "80")) * 1_000_000),
+            )
+            dots = DotsSettings(
+                url=g("DOTS_OCR_URL") or None,
+                model=g("DOTS_OCR_MODEL", "dots.ocr"),
+                api_key=g("DOTS_OCR_API_KEY", "EMPTY"),
+                timeout_s=float(g("DOTS_OCR_TIMEOUT", "120")),
+                max_tokens=int(g("DOTS_OCR_MAX_TOKENS", "8192")),
+                model_path=g("DOTS_OCR_MODEL_PATH") or None,
+                load_in_8bit=_bool(g("DOTS_OCR_8BIT", "0")),
+                max_pixels=int(g("DOTS_OCR_MAX_PIXELS", "11289600")),
+            )
+            return cls(
+                backend=g("OCR_BACKEND", "auto").strip().lower(),
+                ppocr_model=PPOCRModel(g("TASKOCR_PPOCR_MODEL", "small").lower()),
+                ppocr_threads=int(g("TASKOCR_PPOCR_THREADS")) if g("TASKOCR_PPOCR_THREADS") else None,
+                tesseract_cmd=g("TASKOCR_TESSERACT_CMD", "tesseract"),
+                date_order=DateOrder(g("TASKOCR_DATE_ORDER", "dmy").lower()),
+                people=_people(g("TASKOCR_PEOPLE", "")),
+                find_page=_bool(g("TASKOCR_FIND_PAGE", "1")),
+                correct_words=_bool(g("TASKOCR_CORRECT_WORDS", "1")),
+                limits=limits,
+                dots=dots,
+                home=Path(g("TASKOCR_HOME") or Path.home() / ".taskocr"),
+            )
+        except ValueError as exc:
+            raise ConfigError(f"bad setting in the environment: {exc}") from exc

@@ -1,0 +1,116 @@
+"""Engine names → factories, the ranked ``auto`` chain, and per-image fallback."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..config import Settings
+from ..errors import ConfigError, EngineError, NoEngineAvailable
+from ..model import AttemptStatus, EngineAttempt, Line
+from .base import Engine
+
+log = logging.getLogger("taskocr.engines")
+
+# name -> "module:Class"; modules are imported only when the engine is asked for.
+ENGINES: dict[str, str] = {
+    "dots": "taskocr.engines.dots:DotsEngine",
+    "ppocr": "taskocr.engines.ppocr:PPOCREngine",
+    "easyocr": "taskocr.engines.easyocr:EasyOCREngine",
+    "tesseract": "taskocr.engines.tesseract:TesseractEngine",
+    "mock": "taskocr.engines.mock:MockEngine",
+}
+
+# Ranked by measured task F1 on the benchmark (README, "Accuracy"). dots declines unless a
+# server or weights are configured; mock is never part of it.
+AUTO_ORDER: tuple[str, ...] = ("dots", "ppocr", "easyocr", "tesseract")
+
+
+def engine_class(name: str) -> Callable[[Settings], Engine]:
+    try:
+        target = ENGINES[name]
+    except KeyError:
+        raise ConfigError(
+            f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINES)}"
+        ) from None
+    module, _, cls = target.partition(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+class Registry:
+    """Builds each engine once per process and hands out chains over them."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._engines: dict[str, Engine] = {}
+        self._announced: set[str] = set()
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> Engine:
+        with self._lock:
+            if name not in self._engines:
+                self._engines[name] = engine_class(name)(self.settings)
+            return self._engines[name]
+
+    def names_for(self, backend: str) -> tuple[str, ...]:
+        backend = backend.strip().lower()
+        if backend == "auto":
+            return AUTO_ORDER
+        engine_class(backend)  # validates the name
+        return (backend,)
+
+    def load(self, engine: Engine) -> None:
+        engine.load()
+        with self._lock:
+            first = engine.name not in self._announced
+            self._announced.add(engine.name)
+        if first:
+            log.info("Initialized OCR service with backend: %s", engine.name)
+
+    def preload(self, backend: str) -> str | None:
+        """Load the first available engine of a chain (worker start). Returns its name."""
+        for name in self.names_for(backend):
+            engine = self.get(name)
+            if engine.unavailable_reason() is None:
+                self.load(engine)
+                return name
+        return None
+
+    def recognize(self, image: np.ndarray, backend: str) -> "Recognition":
+        """Run the chain on one image: the first engine that is available and succeeds wins."""
+        attempts: list[EngineAttempt] = []
+        transient = False
+        for name in self.names_for(backend):
+            engine = self.get(name)
+            reason = engine.unavailable_reason()
+            if reason is not None:
+                attempts.append(EngineAttempt(name, AttemptStatus.DECLINED, reason))
+                continue
+            try:
+                self.load(engine)
+                lines = engine.recognize(image)
+            except EngineError as exc:
+                transient = transient or exc.transient
+                attempts.append(EngineAttempt(name, AttemptStatus.FAILED, exc.message))
+                log.warning("engine %s failed, trying the next: %s", name, exc.message)
+                continue
+            except Exception as exc:  # an engine bug must not take the chain down
+                attempts.append(EngineAttempt(name, AttemptStatus.FAILED, f"{type(exc).__name__}: {exc}"))
+                log.exception("engine %s crashed", name)
+                continue
+            attempts.append(EngineAttempt(name, AttemptStatus.OK))
+            return Recognition(name, lines, tuple(attempts))
+        summary = "; ".join(f"{a.engine} {a.status.value}: {a.reason}" for a in attempts)
+        raise NoEngineAvailable(f"no OCR engine could read the image ({summary})", tuple(attempts), transient=transient)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    engine: str
+    lines: list[Line]
+    attempts: tuple[EngineAttempt, ...]

@@ -1,0 +1,262 @@
+"""The typed result tree: geometry, recognised lines, tasks and the scan result.
+
+Every value is a frozen dataclass with a ``to_dict``/``from_dict`` round trip, so a
+result can cross process boundaries (Celery, JSON files, the API) without losing shape.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping
+
+
+class Priority(str, enum.Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class LineKind(str, enum.Enum):
+    """What an engine says a line is; layout-aware engines (dots.ocr) fill it in."""
+
+    TEXT = "text"
+    HEADING = "heading"
+    LIST_ITEM = "list_item"
+
+
+@dataclass(frozen=True)
+class BBox:
+    """Axis-aligned box in pixels: top-left corner plus size."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def x2(self) -> float:
+        return self.x + self.width
+
+    @property
+    def y2(self) -> float:
+        return self.y + self.height
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.height / 2
+
+    @classmethod
+    def from_corners(cls, x1: float, y1: float, x2: float, y2: float) -> "BBox":
+        return cls(min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
+
+    @classmethod
+    def from_points(cls, points: Iterable[tuple[float, float]]) -> "BBox":
+        xs, ys = zip(*points)
+        return cls.from_corners(min(xs), min(ys), max(xs), max(ys))
+
+    @classmethod
+    def union(cls, boxes: Iterable["BBox"]) -> "BBox":
+        boxes = list(boxes)
+        return cls.from_corners(
+            min(b.x for b in boxes), min(b.y for b in boxes),
+            max(b.x2 for b in boxes), max(b.y2 for b in boxes),
+        )
+
+    def corners(self) -> list[tuple[float, float]]:
+        return [(self.x, self.y), (self.x2, self.y), (self.x2, self.y2), (self.x, self.y2)]
+
+    def scaled(self, fx: float, fy: float | None = None) -> "BBox":
+        fy = fx if fy is None else fy
+        return BBox(self.x * fx, self.y * fy, self.width * fx, self.height * fy)
+
+    def clipped(self, width: float, height: float) -> "BBox":
+        x1, y1 = max(0.0, min(self.x, width)), max(0.0, min(self.y, height))
+        x2, y2 = max(0.0, min(self.x2, width)), max(0.0, min(self.y2, height))
+        return BBox.from_corners(x1, y1, x2, y2)
+
+    def rounded(self) -> "BBox":
+        return BBox(round(self.x), round(self.y), round(self.width), round(self.height))
+
+    def vertical_overlap(self, other: "BBox") -> float:
+        """Overlap of the two boxes' vertical extents, as a share of the shorter one."""
+        inter = min(self.y2, other.y2) - max(self.y, other.y)
+        shorter = min(self.height, other.height) or 1.0
+        return max(0.0, inter) / shorter
+
+    def to_dict(self) -> dict[str, float]:
+        return {"x": self.x, "y": self.y, "width": self.width, "height": self.height}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "BBox":
+        return cls(float(d["x"]), float(d["y"]), float(d["width"]), float(d["height"]))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One run of recognised text with its box, as an engine (or the layout merger) saw it."""
+
+    text: str
+    confidence: float
+    bbox: BBox
+    kind: LineKind = LineKind.TEXT
+
+    def with_bbox(self, bbox: BBox) -> "Line":
+        return replace(self, bbox=bbox)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "confidence": round(self.confidence, 4),
+            "bbox": self.bbox.rounded().to_dict(),
+            "kind": self.kind.value,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Line":
+        return cls(
+            text=d["text"],
+            confidence=float(d["confidence"]),
+            bbox=BBox.from_dict(d["bbox"]),
+            kind=LineKind(d.get("kind", "text")),
+        )
+
+
+@dataclass(frozen=True)
+class Task:
+    task_name: str
+    description: str = ""
+    assignee: str | None = None
+    due_date: date | None = None
+    priority: Priority = Priority.MEDIUM
+    done: bool = False
+    position_index: int = 0
+    confidence_score: float = 0.0
+    bbox: BBox | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        box = self.bbox.rounded() if self.bbox else None
+        return {
+            "task_name": self.task_name,
+            "description": self.description,
+            "assignee": self.assignee,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "priority": self.priority.value,
+            "done": self.done,
+            "position_index": self.position_index,
+            "confidence_score": round(self.confidence_score, 4),
+            "bbox_x": int(box.x) if box else None,
+            "bbox_y": int(box.y) if box else None,
+            "bbox_width": int(box.width) if box else None,
+            "bbox_height": int(box.height) if box else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Task":
+        box = None
+        if d.get("bbox_x") is not None:
+            box = BBox(d["bbox_x"], d["bbox_y"], d["bbox_width"], d["bbox_height"])
+        return cls(
+            task_name=d["task_name"],
+            description=d.get("description") or "",
+            assignee=d.get("assignee"),
+            due_date=date.fromisoformat(d["due_date"]) if d.get("due_date") else None,
+            priority=Priority(d.get("priority") or "medium"),
+            done=bool(d.get("done", False)),
+            position_index=int(d.get("position_index", 0)),
+            confidence_score=float(d.get("confidence_score", 0.0)),
+            bbox=box,
+        )
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    width: int
+    height: int
+    captured_at: datetime | None = None
+    format: str | None = None
+    page_found: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "width": self.width,
+            "height": self.height,
+            "captured_at": self.captured_at.isoformat() if self.captured_at else None,
+            "format": self.format,
+            "page_found": self.page_found,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "ImageInfo":
+        cap = d.get("captured_at")
+        return cls(
+            width=int(d["width"]),
+            height=int(d["height"]),
+            captured_at=datetime.fromisoformat(cap) if cap else None,
+            format=d.get("format"),
+            page_found=bool(d.get("page_found", False)),
+        )
+
+
+class AttemptStatus(str, enum.Enum):
+    OK = "ok"
+    DECLINED = "declined"  # not set up here: the chain moves on without trying
+    FAILED = "failed"  # tried on this image and raised
+
+
+@dataclass(frozen=True)
+class EngineAttempt:
+    engine: str
+    status: AttemptStatus
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"engine": self.engine, "status": self.status.value, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "EngineAttempt":
+        return cls(d["engine"], AttemptStatus(d["status"]), d.get("reason"))
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    engine: str
+    image: ImageInfo
+    lines: tuple[Line, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    engines_tried: tuple[EngineAttempt, ...] = ()
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> float | None:
+        """Mean task confidence; the API's ``ocr_confidence``."""
+        if not self.tasks:
+            return None
+        return sum(t.confidence_score for t in self.tasks) / len(self.tasks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "engines_tried": [a.to_dict() for a in self.engines_tried],
+            "image": self.image.to_dict(),
+            "lines": [ln.to_dict() for ln in self.lines],
+            "tasks": [t.to_dict() for t in self.tasks],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "ScanResult":
+        return cls(
+            engine=d["engine"],
+            image=ImageInfo.from_dict(d["image"]),
+            lines=tuple(Line.from_dict(x) for x in d.get("lines", ())),
+            tasks=tuple(Task.from_dict(x) for x in d.get("tasks", ())),
+            engines_tried=tuple(EngineAttempt.from_dict(x) for x in d.get("engines_tried", ())),
+            timings_ms=dict(d.get("timings_ms", {})),
+        )

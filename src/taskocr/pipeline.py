@@ -1,0 +1,101 @@
+"""bytes → ScanResult: imaging, then an engine chain, then task extraction, timed per stage."""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from . import imaging
+from .config import DateOrder, Settings
+from .engines.registry import Registry
+from .extract.tasks import ExtractOptions, extract_tasks
+from .model import ScanResult
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Per-scan choices; anything left ``None`` falls back to the pipeline's settings."""
+
+    engine: str | None = None
+    people: tuple[str, ...] | None = None
+    date_order: DateOrder | None = None
+    ref_date: date | None = None
+
+
+class _Timer:
+    def __init__(self):
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - t0) * 1000
+
+
+class Pipeline:
+    def __init__(self, settings: Settings | None = None, registry: Registry | None = None):
+        self.settings = settings or Settings.from_env()
+        self.registry = registry or Registry(self.settings)
+
+    def preload(self, engine: str | None = None) -> str | None:
+        """Load the model the chain would use first; workers call this at start."""
+        return self.registry.preload(engine or self.settings.backend)
+
+    def scan(self, data: bytes, options: ScanOptions | None = None) -> ScanResult:
+        opts = options or ScanOptions()
+        s = self.settings
+        timer = _Timer()
+        t_all = time.perf_counter()
+
+        with timer.stage("decode"):
+            loaded = imaging.load_image(data, s.limits)
+        with timer.stage("page"):
+            page = imaging.prepare_page(loaded.rgb, find_page=s.find_page)
+        with timer.stage("ocr"):
+            rec = self.registry.recognize(page.image, opts.engine or s.backend)
+        lines = [page.to_original(line) for line in rec.lines]
+        with timer.stage("extract"):
+            tasks = extract_tasks(
+                lines,
+                ExtractOptions(
+                    people=opts.people if opts.people is not None else s.people,
+                    date_order=opts.date_order or s.date_order,
+                    ref_date=opts.ref_date
+                    or (loaded.info.captured_at.date() if loaded.info.captured_at else None)
+                    or date.today(),
+                    correct_words=s.correct_words,
+                ),
+            )
+        timer.ms["total"] = (time.perf_counter() - t_all) * 1000
+        info = loaded.info
+        if page.found and not info.page_found:
+            from dataclasses import replace
+
+            info = replace(info, page_found=True)
+        return ScanResult(
+            engine=rec.engine,
+            image=info,
+            lines=tuple(lines),
+            tasks=tuple(tasks),
+            engines_tried=rec.attempts,
+            timings_ms=timer.ms,
+        )
+
+
+_shared: Pipeline | None = None
+_shared_lock = threading.Lock()
+
+
+def get_pipeline(settings: Settings | None = None) -> Pipeline:
+    """The process-wide pipeline (one model per process, shared by every job)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Pipeline(settings)
+        return _shared
