@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import imaging
@@ -55,28 +55,29 @@ class Pipeline:
 
         with timer.stage("decode"):
             loaded = imaging.load_image(data, s.limits)
+        info = loaded.info
         with timer.stage("page"):
-            page = imaging.prepare_page(loaded.rgb, find_page=s.find_page)
+            page = imaging.prepare_page(loaded, find_page=s.find_page)
         with timer.stage("ocr"):
             rec = self.registry.recognize(page.image, opts.engine or s.backend)
-        lines = [page.to_original(line) for line in rec.lines]
         with timer.stage("extract"):
+            # Layout and fields are read on the flattened page, where lines run level;
+            # only the boxes that leave the pipeline are mapped back onto the photo.
+            ref = opts.ref_date or (info.captured_at.date() if info.captured_at else date.today())
             tasks = extract_tasks(
-                lines,
+                rec.lines,
                 ExtractOptions(
                     people=opts.people if opts.people is not None else s.people,
                     date_order=opts.date_order or s.date_order,
-                    ref_date=opts.ref_date
-                    or (loaded.info.captured_at.date() if loaded.info.captured_at else None)
-                    or date.today(),
+                    ref_date=ref,
                     correct_words=s.correct_words,
                 ),
             )
+            to_orig = lambda box: page.bbox_to_original(box, info.width, info.height)  # noqa: E731
+            tasks = [replace(t, bbox=to_orig(t.bbox)) if t.bbox else t for t in tasks]
+            lines = [ln.with_bbox(to_orig(ln.bbox)) for ln in rec.lines]
         timer.ms["total"] = (time.perf_counter() - t_all) * 1000
-        info = loaded.info
-        if page.found and not info.page_found:
-            from dataclasses import replace
-
+        if page.found:
             info = replace(info, page_found=True)
         return ScanResult(
             engine=rec.engine,

@@ -54,7 +54,11 @@ class Registry:
     def get(self, name: str) -> Engine:
         with self._lock:
             if name not in self._engines:
-                self._engines[name] = engine_class(name)(self.settings)
+                try:
+                    cls = engine_class(name)
+                except ImportError as exc:  # an optional engine whose code cannot import here
+                    cls = _missing(name, f"cannot be imported: {exc}")
+                self._engines[name] = cls(self.settings)
             return self._engines[name]
 
     def names_for(self, backend: str) -> tuple[str, ...]:
@@ -107,6 +111,25 @@ class Registry:
             return Recognition(name, lines, tuple(attempts))
         summary = "; ".join(f"{a.engine} {a.status.value}: {a.reason}" for a in attempts)
         raise NoEngineAvailable(f"no OCR engine could read the image ({summary})", tuple(attempts), transient=transient)
+
+
+def _missing(engine_name: str, reason: str):
+    class Missing:
+        name = engine_name
+
+        def __init__(self, settings: Settings):
+            pass
+
+        def unavailable_reason(self) -> str | None:
+            return reason
+
+        def load(self) -> None:
+            raise EngineError(engine_name, reason)
+
+        def recognize(self, image: np.ndarray) -> list[Line]:
+            raise EngineError(engine_name, reason)
+
+    return Missing
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,94 @@
+"""OCR-error repair: names matched against a roster, and title words against a lexicon.
+
+Both are conservative: a name is replaced only when it is close to exactly one known
+person, and a title word only when the recogniser was unsure and the lexicon has a single
+close, common word for it. Names and numbers are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process, utils
+
+from .fields import tidy
+
+PERSON_CUTOFF = 75.0
+
+
+def match_person(name: str, people: tuple[str, ...], cutoff: float = PERSON_CUTOFF) -> str | None:
+    """The roster's spelling of ``name``, when one person is clearly meant."""
+    if not people or not name:
+        return None
+    best = process.extract(name, people, scorer=fuzz.WRatio, processor=utils.default_process, limit=2)
+    if not best or best[0][1] < cutoff:
+        return None
+    if len(best) > 1 and best[1][1] >= best[0][1] - 3 and best[1][0] != best[0][0]:
+        return None  # two people fit equally well: keep what was read
+    return best[0][0]
+
+
+# what a hand-drawn arrow before a name tends to become in OCR output
+_ARROWISH = r"(?:[-–—~=_>»›7→]+|\b7)"
+
+
+def find_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
+    """A roster name at the end of the line behind arrow-like debris ("Call Ana 7 Hasan")."""
+    words = text.split()
+    for n in (2, 1):
+        if len(words) <= n:
+            continue
+        tail = " ".join(words[-n:])
+        lead = words[-n - 1]
+        m = re.fullmatch(rf"{_ARROWISH}?(.+)", tail)
+        candidate = m.group(1) if m else tail
+        glued = re.match(rf"^{_ARROWISH}", tail) is not None
+        if not (glued or re.fullmatch(_ARROWISH, lead)):
+            continue
+        person = match_person(candidate, people, cutoff=85.0)
+        if person:
+            drop = n + (0 if glued else 1)
+            return person, tidy(" ".join(words[:-drop]))
+    return None, text
+
+
+# --- title words --------------------------------------------------------------------------------
+
+LOW_CONFIDENCE = 0.90
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+@lru_cache(maxsize=1)
+def _symspell():
+    from importlib.resources import files
+
+    from symspellpy import SymSpell
+
+    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    path = files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    sym.load_dictionary(str(path), term_index=0, count_index=1)
+    return sym
+
+
+def repair_title(text: str, confidence: float, protect: tuple[str, ...] = ()) -> str:
+    """Replace misread words by the lexicon's closest common word, on unsure lines only."""
+    if confidence >= LOW_CONFIDENCE:
+        return text
+    from symspellpy import Verbosity
+
+    sym = _symspell()
+    protected = {p.lower() for name in protect for p in name.split()}
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if low in protected or word[0].isupper() and m.start() > 0 or low in sym.words:
+            return word
+        hits = sym.lookup(low, Verbosity.CLOSEST, max_edit_distance=1)
+        if len(hits) != 1 or hits[0].count < 50_000:
+            return word
+        fixed = hits[0].term
+        return fixed.capitalize() if word[0].isupper() else fixed
+
+    return _WORD.sub(fix, text)

@@ -1,0 +1,159 @@
+"""Due dates as people write them on a list, and as OCR reads them back.
+
+Numeric dates are parsed here because handwriting needs it: a slash is often read as
+``1``, ``l``, ``I`` or ``|`` (``17112/2025``), and the day/month order is a setting with
+an impossible order resolving itself. Month names, weekdays and relative words go to
+``dateparser`` with the reference date (the photo's capture date) as "now".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from ..config import DateOrder
+from .fields import tidy
+
+_LEAD = r"(?:(?:due|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:\-]?\s*)?"
+_SEP = r"[/.\-|\\lI]"
+_ISO = re.compile(rf"{_LEAD}(?<!\d)(20\d\d)\s?[-/.]\s?(\d{{1,2}})\s?[-/.]\s?(\d{{1,2}})(?!\d)", re.I)
+# d/m/y with real or misread separators; the year is optional ("due 5/12", "17.12.")
+_NUMERIC = re.compile(
+    rf"{_LEAD}(?<![\w/])(\d{{1,2}})\s?({_SEP})\s?(\d{{1,2}})(?:\s?({_SEP})\s?(\d{{4}}|\d{{2}}))?(?:\.(?!\d))?(?![\w/])",
+    re.I,
+)
+# digits-only runs where both separators were read as "1": e.g. 17112/2025, 1711212025
+_GLUED = re.compile(rf"{_LEAD}(?<![\w/])(\d{{3,6}})\s?([/.\-|\\lI]|1)?\s?(20\d\d|\d\d)?(?![\w/])", re.I)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_NAMED = re.compile(
+    rf"{_LEAD}\b(?:{_DAY}\s*(?:of\s+)?({_MONTHS})|({_MONTHS})\s*{_DAY})(?:,?\s*(20\d\d))?\b",
+    re.I,
+)
+_WEEKDAYS = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?"
+_RELATIVE = re.compile(
+    rf"{_LEAD}\b(today|tonight|tomorrow|tmrw|tmr|next\s+week|this\s+week|end\s+of\s+(?:the\s+)?week|eow"
+    rf"|(?:next\s+|this\s+)?{_WEEKDAYS})\b\.?",
+    re.I,
+)
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _year(y: str | None, m: int, d: int, ref: date) -> date | None:
+    if y:
+        yy = int(y)
+        return _valid(yy + 2000 if yy < 100 else yy, m, d)
+    # no year written: the next time that day comes round, counting the reference day
+    first = _valid(ref.year, m, d)
+    if first is None:
+        return _valid(ref.year + 1, m, d) if (m, d) == (2, 29) else None
+    return first if first >= ref else _valid(ref.year + 1, m, d)
+
+
+def _day_month(a: int, b: int, order: DateOrder) -> tuple[int, int] | None:
+    d, m = (a, b) if order is DateOrder.DMY else (b, a)
+    if 1 <= m <= 12 and 1 <= d <= 31:
+        return d, m
+    if 1 <= d <= 12 and 1 <= m <= 31:  # the other order is the only one that exists
+        return m, d
+    return None
+
+
+def _numeric(a: str, b: str, y: str | None, order: DateOrder, ref: date) -> date | None:
+    dm = _day_month(int(a), int(b), order)
+    return _year(y, dm[1], dm[0], ref) if dm else None
+
+
+def _split_glued(digits: str, sep: str | None, year: str | None, order: DateOrder, ref: date) -> date | None:
+    """``17112`` + ``/2025``: one of the digits ``1`` in the run was the first separator."""
+    if year is None and sep is None and len(digits) >= 7:
+        digits, sep, year = digits[:-5], digits[-5], digits[-4:]
+    if year is None or (sep is not None and sep != "1" and not re.fullmatch(_SEP, sep, re.I)):
+        return None
+    if sep == "1" and len(digits) >= 3:
+        pass  # both separators read as 1: the run holds day 1 month
+    found = []
+    for i in range(1, len(digits) - 1):
+        if digits[i] != "1":
+            continue
+        a, b = digits[:i], digits[i + 1:]
+        if 1 <= len(a) <= 2 and 1 <= len(b) <= 2:
+            d = _numeric(a, b, year, order, ref)
+            if d:
+                found.append(d)
+    return found[0] if len(found) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(phrase: str, ref: date, order: DateOrder) -> date | None:
+    import dateparser
+
+    got = dateparser.parse(
+        phrase,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": datetime(ref.year, ref.month, ref.day),
+            "DATE_ORDER": order.value.upper(),
+        },
+    )
+    return got.date() if got else None
+
+
+def _relative(word: str, ref: date, order: DateOrder) -> date | None:
+    w = re.sub(r"\s+", " ", word.lower()).strip(". ")
+    if w in ("today", "tonight"):
+        return ref
+    if w in ("tomorrow", "tmrw", "tmr"):
+        return ref + timedelta(days=1)
+    if w == "next week":
+        return ref + timedelta(days=7)
+    if w in ("this week", "end of week", "end of the week", "eow"):
+        return ref + timedelta(days=(4 - ref.weekday()) % 7)  # that week's Friday
+    w = re.sub(r"^(this|next) ", "", w)
+    return _dateparser(w, ref, order)
+
+
+def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tuple[date | None, str]:
+    """The first due date written in ``text``, and the text without it."""
+    candidates = []
+    for m in _ISO.finditer(text):
+        d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            candidates.append((m, d))
+    for m in _NUMERIC.finditer(text):
+        a, sep1, b, sep2, y = m.groups()
+        if sep2 and y is None:
+            continue
+        if sep1 in ".-" and y is None and not m.group(0).rstrip().endswith(".") and sep1 == "-":
+            continue  # "3-4" is a range, not a date
+        d = _numeric(a, b, y, order, ref)
+        if d:
+            candidates.append((m, d))
+    for m in _NAMED.finditer(text):
+        d = _dateparser(m.group(0).strip(), ref, order)
+        if d:
+            year = m.group(5)
+            day = int(m.group(1) or m.group(4))
+            d = _year(year, d.month, day, ref) or d
+            candidates.append((m, d))
+    for m in _RELATIVE.finditer(text):
+        d = _relative(m.group(1), ref, order)
+        if d:
+            candidates.append((m, d))
+    if not candidates:
+        for m in _GLUED.finditer(text):
+            d = _split_glued(m.group(1), m.group(2), m.group(3), order, ref)
+            if d:
+                candidates.append((m, d))
+    if not candidates:
+        return None, text
+    m, d = min(candidates, key=lambda c: c[0].start())
+    return d, tidy(text[: m.start()] + " " + text[m.end():])

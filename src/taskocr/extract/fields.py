@@ -1,0 +1,152 @@
+"""Pure parsers for the fields written on a task line.
+
+Each parser takes the line's text and returns what it found plus the text with that part
+removed, so they can run one after another: marker → due date → priority → assignee.
+They are tolerant of what handwriting becomes after OCR (an arrow read as ``~>`` or ``7``,
+a slash read as ``1`` or ``|``) but never guess a value that is not written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Priority
+
+_SPACE = re.compile(r"\s+")
+
+
+def tidy(text: str) -> str:
+    """Collapse spaces and trim the punctuation that separated a removed field from the title."""
+    text = _SPACE.sub(" ", text).strip()
+    text = re.sub(r"\s+([,.;:!?)\]])", r"\1", text)
+    text = re.sub(r"([(\[])\s+", r"\1", text)
+    text = re.sub(r"\(\s*\)|\[\s*\]", "", text)
+    return text.strip(" -–—,;:·•|>~=").strip()
+
+
+# --- list markers and checkboxes --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Marker:
+    bulleted: bool  # a bullet, number, letter or checkbox started the line
+    done: bool | None  # None: no checkbox at all; False: empty box; True: ticked / checked
+    rest: str
+
+
+_TICKS = "✓✔☑✅☒⊠"
+_CHECKED_BOX = re.compile(r"^[\[(【{]\s*[xX×✓✔vV✗✘*/\\]\s*[\])】}]\s*")
+_EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}]|[☐□▢口⬜◻])\s*")
+_TICK = re.compile(rf"^[{_TICKS}]\s*")
+_BULLET = re.compile(r"^(?:[-–—•*·∙●○◦▪■>~=+]{1,2}(?=\s|[A-Za-z(\[])|[-–—•*·]\s)\s*")
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[a-hA-H])\s?[.)](?=\s|[A-Za-z])\s*")
+
+
+def parse_marker(text: str) -> Marker:
+    s = text.strip()
+    bulleted = False
+    m = _BULLET.match(s) or _NUMBERED.match(s)
+    if m:
+        bulleted, s = True, s[m.end():]
+    for pattern, done in ((_CHECKED_BOX, True), (_TICK, True), (_EMPTY_BOX, False)):
+        m = pattern.match(s)
+        if m:
+            return Marker(True, done, s[m.end():].strip())
+    # a tick written after the text ("Buy milk ✓") also marks it done
+    m = re.search(rf"\s*[{_TICKS}]\s*$", s)
+    if m:
+        return Marker(bulleted, True, s[: m.start()].strip())
+    return Marker(bulleted, None, s.strip())
+
+
+# --- priority ---------------------------------------------------------------------------------
+
+_PRIORITY_WORDS: dict[str, Priority] = {
+    "urgent": Priority.URGENT, "asap": Priority.URGENT, "critical": Priority.URGENT,
+    "high": Priority.HIGH, "important": Priority.HIGH,
+    "low": Priority.LOW, "minor": Priority.LOW, "whenever": Priority.LOW, "someday": Priority.LOW,
+}
+_P_LEVELS = {"1": Priority.URGENT, "2": Priority.HIGH, "3": Priority.MEDIUM, "4": Priority.LOW}
+_WORDS = "|".join(_PRIORITY_WORDS)
+# a priority word counts where people put one: first or last on the line, in brackets, or
+# with "priority"; inside the title ("review low-risk items") it is just a word
+_P_WORD_EDGE = re.compile(
+    rf"(?:^|(?<=[\s(\[]))(?:priority\s*[:=]?\s*)?\b({_WORDS})\b(?:\s*priority)?\s*[:!]*(?=\s*$|\s*[)\]])",
+    re.I,
+)
+_P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!\-–—]+\s*", re.I)
+_P_WORD_BRACKET = re.compile(rf"[(\[]\s*({_WORDS})\s*[)\]]", re.I)
+_P_LEVEL = re.compile(r"(?:^|(?<=\s)|(?<=[(\[]))[pP]\s?([1-4])\b[)\]]?")
+_BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])")
+
+
+def parse_priority(text: str) -> tuple[Priority | None, str]:
+    found: Priority | None = None
+
+    def take(p: Priority) -> None:
+        nonlocal found
+        if found is None or _rank(p) > _rank(found):
+            found = p
+
+    for rx in (_P_WORD_LEAD, _P_WORD_BRACKET, _P_WORD_EDGE):
+        m = rx.search(text)
+        if m:
+            take(_PRIORITY_WORDS[m.group(1).lower()])
+            text = text[: m.start()] + " " + text[m.end():]
+    m = _P_LEVEL.search(text)
+    if m:
+        take(_P_LEVELS[m.group(1)])
+        text = text[: m.start()] + " " + text[m.end():]
+    m = _BANGS.search(text)
+    if m:
+        bangs = m.group(1)
+        take(Priority.URGENT if len(bangs) >= 3 else Priority.HIGH)
+        text = text[: m.start()] + " " + text[m.end():]
+    return found, tidy(text)
+
+
+def _rank(p: Priority) -> int:
+    return [Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.URGENT].index(p)
+
+
+# --- assignee ---------------------------------------------------------------------------------
+
+_NAME = r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
+# Arrows as written and as OCR reads a hand-drawn one: →, ->, =>, ~>, -7, —>, »
+_ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)"
+_ASSIGNEE_PATTERNS = (
+    re.compile(rf"(?:assigned\s+to|owner|assignee|who)\s*[:=]?\s*({_NAME}(?:\s+{_NAME})?)\s*$", re.I),
+    re.compile(rf"{_ARROW}\s*({_NAME}(?:\s+[A-Z]{_NAME[1:]})?)"),
+    re.compile(rf"@\s?({_NAME})"),
+    re.compile(rf"[(\[]\s*({_NAME}(?:\s+{_NAME})?)\s*[)\]]"),
+)
+_NOT_NAMES = set(_PRIORITY_WORDS) | {
+    "x", "done", "today", "tomorrow", "tonight", "asap", "tbd", "todo", "wip", "ok", "optional",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "the", "a", "an", "and", "or", "to", "for", "by", "of", "in", "on", "at", "with", "me", "us",
+}
+
+
+def parse_assignee(text: str) -> tuple[str | None, str]:
+    for rx in _ASSIGNEE_PATTERNS:
+        for m in rx.finditer(text):
+            name = m.group(1).strip(" .'’-")
+            words = name.split()
+            while words and words[-1].lower() in _NOT_NAMES:
+                words.pop()
+            if not words or words[0].lower() in _NOT_NAMES or len(words[0]) < 2:
+                continue
+            name = " ".join(words)
+            end = m.start(1) + m.group(1).find(words[-1]) + len(words[-1])
+            if rx.pattern.startswith("[(\\["):
+                end = m.end()
+            rest = text[: m.start()] + " " + text[end:]
+            return _capitalise(name), tidy(rest)
+    return None, tidy(text)
+
+
+def _capitalise(name: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())

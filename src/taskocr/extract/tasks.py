@@ -1,0 +1,140 @@
+"""Recognised lines → tasks: which rows are headings, tasks or continuations, and their fields."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ..config import DateOrder
+from ..model import BBox, Line, LineKind, Priority, Task
+from . import correct
+from .dates import parse_due_date
+from .fields import Marker, parse_assignee, parse_marker, parse_priority, tidy
+from .layout import Row, group_rows
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    people: tuple[str, ...] = ()
+    date_order: DateOrder = DateOrder.DMY
+    ref_date: date = field(default_factory=date.today)
+    correct_words: bool = True
+
+
+class Role(enum.Enum):
+    HEADING = "heading"
+    TASK = "task"
+    CONTINUATION = "continuation"
+    NOISE = "noise"
+
+
+_HEADING_WORDS = (
+    r"to\s?-?\s?dos?|tasks?|action\s+items?|actions|next\s+steps|agenda|notes|meeting(?:\s+notes)?"
+    r"|groceries|grocery\s+list|shopping(?:\s+list)?|errands|chores|reminders?|checklist|backlog"
+    r"|(?:this|next)\s+week|today|tomorrow|weekend|week\s*\d+|sprint\s*\d+|q[1-4]"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|home|work|personal|misc"
+)
+_HEADING = re.compile(rf"^\W*(?:my\s+|the\s+)?(?:{_HEADING_WORDS})(?:\s+(?:list|items))?\W*$", re.I)
+
+
+@dataclass(frozen=True)
+class _Classified:
+    row: Row
+    marker: Marker
+    role: Role
+
+
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
+def classify(rows: list[Row]) -> list[_Classified]:
+    marked = [(row, parse_marker(row.text)) for row in rows]
+    content = [(r, m) for r, m in marked if _alnum(m.rest) >= 2]
+    bulleted_share = sum(m.bulleted for _, m in content) / len(content) if content else 0.0
+    heights = sorted(r.height for r, _ in content) or [1.0]
+    median_h = heights[len(heights) // 2]
+    out: list[_Classified] = []
+    last_task: _Classified | None = None
+    for i, (row, marker) in enumerate(marked):
+        text = marker.rest
+        if _alnum(text) < 2:
+            out.append(_Classified(row, marker, Role.NOISE))
+            continue
+        role = Role.TASK
+        if row.kind is LineKind.HEADING or (not marker.bulleted and _looks_like_heading(row, text, median_h, bulleted_share, i)):
+            role = Role.HEADING
+        elif not marker.bulleted and last_task is not None and bulleted_share >= 0.5:
+            if _is_continuation(row, text, last_task.row, median_h):
+                role = Role.CONTINUATION
+        c = _Classified(row, marker, role)
+        out.append(c)
+        if role is Role.TASK:
+            last_task = c
+        elif role is Role.HEADING:
+            last_task = None
+    return out
+
+
+def _looks_like_heading(row: Row, text: str, median_h: float, bulleted_share: float, index: int) -> bool:
+    if _HEADING.match(text):
+        return True
+    words = text.split()
+    if text.rstrip().endswith(":") and len(words) <= 6:
+        return True
+    if len(words) <= 4 and bulleted_share >= 0.5:
+        # In a bulleted list, a short unbulleted line written larger or in capitals is a title.
+        if row.height > 1.3 * median_h or (text.isupper() and len(text) > 2):
+            return True
+    return False
+
+
+def _is_continuation(row: Row, text: str, task_row: Row, median_h: float) -> bool:
+    indent = row.bbox.x - task_row.bbox.x
+    if indent > 0.9 * median_h:
+        return True
+    return text[:1].islower() and indent > 0.3 * median_h
+
+
+def extract_tasks(lines: list[Line], options: ExtractOptions | None = None) -> list[Task]:
+    opts = options or ExtractOptions()
+    tasks: list[Task] = []
+    for c in classify(group_rows(lines)):
+        if c.role is Role.TASK:
+            task = _parse_task(c, opts, len(tasks))
+            if task is not None:
+                tasks.append(task)
+        elif c.role is Role.CONTINUATION and tasks:
+            prev = tasks[-1]
+            desc = tidy(f"{prev.description} {c.marker.rest}")
+            tasks[-1] = replace(prev, description=desc, bbox=BBox.union([prev.bbox, c.row.bbox]))
+    return tasks
+
+
+def _parse_task(c: _Classified, opts: ExtractOptions, index: int) -> Task | None:
+    text = c.marker.rest
+    due, text = parse_due_date(text, opts.ref_date, opts.date_order)
+    priority, text = parse_priority(text)
+    assignee, text = parse_assignee(text)
+    if opts.people:
+        if assignee:
+            assignee = correct.match_person(assignee, opts.people) or assignee
+        else:
+            assignee, text = correct.find_person(text, opts.people)
+    if opts.correct_words:
+        text = correct.repair_title(text, c.row.confidence, protect=opts.people)
+    title = tidy(text)
+    if _alnum(title) < 2:
+        return None
+    return Task(
+        task_name=title,
+        assignee=assignee,
+        due_date=due,
+        priority=priority or Priority.MEDIUM,
+        done=bool(c.marker.done),
+        position_index=index,
+        confidence_score=c.row.confidence,
+        bbox=c.row.bbox,
+    )
