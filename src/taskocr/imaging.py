@@ -66,7 +66,9 @@ def load_image(data: bytes, limits: Limits = Limits(), *, work_long_side: int = 
             "not an image we can read (JPEG, PNG, WebP, TIFF, HEIC/HEIF or PDF)"
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageTooLarge(f"the image has too many pixels: {exc}") from None
+        raise ImageTooLarge(
+            f"the image has too many pixels; the limit is {limits.max_pixels / 1e6:.0f} MP"
+        ) from None
     except Exception as exc:
         raise CorruptImage(f"the image could not be read: {exc}") from None
     fmt = img.format

@@ -23,8 +23,8 @@ _NUMERIC = re.compile(
     rf"{_LEAD}(?<![\w/])(\d{{1,2}})\s?({_SEP})\s?(\d{{1,2}})(?:\s?({_SEP})\s?(\d{{4}}|\d{{2}}))?(?:\.(?!\d))?(?![\w/])",
     re.I,
 )
-# digits-only runs where both separators were read as "1": e.g. 17112/2025, 1711212025
-_GLUED = re.compile(rf"{_LEAD}(?<![\w/])(\d{{3,6}})\s?([/.\-|\\lI]|1)?\s?(20\d\d|\d\d)?(?![\w/])", re.I)
+# a run of digits and separators where some separators were read as the digit 1
+_GLUED = re.compile(rf"{_LEAD}(?<![\w/])(\d[\d/.\-|\\lI]{{4,10}}\d)(?![\w/])", re.I)
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _NAMED = re.compile(
@@ -71,24 +71,26 @@ def _numeric(a: str, b: str, y: str | None, order: DateOrder, ref: date) -> date
     return _year(y, dm[1], dm[0], ref) if dm else None
 
 
-def _split_glued(digits: str, sep: str | None, year: str | None, order: DateOrder, ref: date) -> date | None:
-    """``17112`` + ``/2025``: one of the digits ``1`` in the run was the first separator."""
-    if year is None and sep is None and len(digits) >= 7:
-        digits, sep, year = digits[:-5], digits[-5], digits[-4:]
-    if year is None or (sep is not None and sep != "1" and not re.fullmatch(_SEP, sep, re.I)):
+def _split_glued(token: str, order: DateOrder, ref: date) -> date | None:
+    """``17112/2025``: choose which characters were the two separators (a real one, or a
+    ``1`` that was a slash). Only an unambiguous reading is accepted."""
+    real = [i for i, ch in enumerate(token) if not ch.isdigit()]
+    ones = [i for i, ch in enumerate(token) if ch == "1"]
+    if len(real) > 2:
         return None
-    if sep == "1" and len(digits) >= 3:
-        pass  # both separators read as 1: the run holds day 1 month
-    found = []
-    for i in range(1, len(digits) - 1):
-        if digits[i] != "1":
-            continue
-        a, b = digits[:i], digits[i + 1:]
-        if 1 <= len(a) <= 2 and 1 <= len(b) <= 2:
-            d = _numeric(a, b, year, order, ref)
-            if d:
-                found.append(d)
-    return found[0] if len(found) == 1 else None
+    found = set()
+    for i in sorted(set(real + ones)):
+        for j in sorted(set(real + ones)):
+            if j <= i + 1 or any(r not in (i, j) for r in real):
+                continue
+            a, b, y = token[:i], token[i + 1 : j], token[j + 1 :]
+            if not (a.isdigit() and b.isdigit() and y.isdigit()):
+                continue
+            if len(a) <= 2 and len(b) <= 2 and len(y) in (2, 4):
+                d = _numeric(a, b, y, order, ref)
+                if d:
+                    found.add(d)
+    return found.pop() if len(found) == 1 else None
 
 
 @lru_cache(maxsize=4096)
@@ -150,7 +152,7 @@ def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tu
             candidates.append((m, d))
     if not candidates:
         for m in _GLUED.finditer(text):
-            d = _split_glued(m.group(1), m.group(2), m.group(3), order, ref)
+            d = _split_glued(m.group(1), order, ref)
             if d:
                 candidates.append((m, d))
     if not candidates:

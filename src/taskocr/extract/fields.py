@@ -77,7 +77,7 @@ _P_WORD_EDGE = re.compile(
 )
 _P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!\-–—]+\s*", re.I)
 _P_WORD_BRACKET = re.compile(rf"[(\[]\s*({_WORDS})\s*[)\]]", re.I)
-_P_LEVEL = re.compile(r"(?:^|(?<=\s)|(?<=[(\[]))[pP]\s?([1-4])\b[)\]]?")
+_P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4])\b\s*[)\]]?")
 _BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])")
 
 
@@ -113,11 +113,12 @@ def _rank(p: Priority) -> int:
 # --- assignee ---------------------------------------------------------------------------------
 
 _NAME = r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
+_CAP_NAME = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 # Arrows as written and as OCR reads a hand-drawn one: →, ->, =>, ~>, -7, —>, »
 _ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)"
 _ASSIGNEE_PATTERNS = (
     re.compile(rf"(?:assigned\s+to|owner|assignee|who)\s*[:=]?\s*({_NAME}(?:\s+{_NAME})?)\s*$", re.I),
-    re.compile(rf"{_ARROW}\s*({_NAME}(?:\s+[A-Z]{_NAME[1:]})?)"),
+    re.compile(rf"{_ARROW}\s*({_NAME}(?:\s+{_CAP_NAME})?)"),
     re.compile(rf"@\s?({_NAME})"),
     re.compile(rf"[(\[]\s*({_NAME}(?:\s+{_NAME})?)\s*[)\]]"),
 )

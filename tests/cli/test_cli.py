@@ -1,0 +1,90 @@
+"""The ``taskocr`` command as a user runs it: a subprocess, its output and its exit code."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from support import render_list
+
+TASK_FIELDS = {
+    "task_name", "description", "assignee", "due_date", "priority", "done", "position_index",
+    "confidence_score", "bbox_x", "bbox_y", "bbox_width", "bbox_height",
+}
+
+
+def taskocr(*args, env=None):
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "taskocr", *args], capture_output=True, text=True, timeout=300, env=full_env
+    )
+
+
+@pytest.mark.slow
+def test_scan_json_has_the_api_fields(list_photo):
+    run = taskocr("scan", str(list_photo), "--json", "--ref-date", "2025-12-03", "--people", "Hasan,Ana,Tom")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["engine"] == "ppocr"
+    assert out["engines_tried"][-1] == {"engine": "ppocr", "status": "ok", "reason": None}
+    assert out["engines_tried"][0]["engine"] == "dots" and out["engines_tried"][0]["status"] == "declined"
+    assert out["image"]["width"] == 1600 and out["image"]["height"] == 1100
+    assert out["lines"] and {"text", "confidence", "bbox"} <= set(out["lines"][0])
+    assert set(out["timings_ms"]) >= {"decode", "page", "ocr", "extract", "total"}
+    tasks = out["tasks"]
+    assert all(set(t) == TASK_FIELDS for t in tasks)
+    first = tasks[0]
+    assert first["task_name"] == "Get approval"
+    assert first["assignee"] == "Hasan" and first["due_date"] == "2025-12-17"
+    assert first["priority"] in {"low", "medium", "high", "urgent"}
+    assert 0 < first["bbox_x"] < 1600 and 0 < first["bbox_width"]
+
+
+def test_scan_table_with_mock_engine(list_photo):
+    run = taskocr("scan", str(list_photo), "--engine", "mock", "--ref-date", "2025-12-03")
+    assert run.returncode == 0, run.stderr
+    assert "engine mock" in run.stdout
+    assert "Get approval" in run.stdout and "Hasan" in run.stdout and "2025-12-17" in run.stdout
+
+
+def test_one_json_object_per_image(list_photo, tmp_path):
+    second = tmp_path / "b.png"
+    second.write_bytes(render_list(fmt="PNG"))
+    run = taskocr("scan", str(list_photo), str(second), "--engine", "mock", "--json")
+    assert run.returncode == 0, run.stderr
+    objs = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [o["file"] for o in objs] == [str(list_photo), str(second)]
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["scan", "/no/such/file.jpg"], "cannot read the file"),
+        (["scan", "{text}"], "unsupported_format"),
+        (["scan", "{photo}", "--engine", "nope"], "unknown engine"),
+        (["scan", "{photo}", "--ref-date", "17/12/2025"], "not a date"),
+        (["scan"], "required"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, needle, tmp_path, list_photo):
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    args = [a.format(text=text, photo=list_photo) for a in args]
+    run = taskocr(*args)
+    assert run.returncode == 2
+    assert needle in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_no_engine_available_exits_3(list_photo):
+    run = taskocr("scan", str(list_photo), "--engine", "tesseract", env={"TASKOCR_TESSERACT_CMD": "/nonexistent/tesseract"})
+    assert run.returncode == 3
+    assert "tesseract declined" in run.stderr
+
+
+def test_verbose_logs_the_engine_once(list_photo):
+    run = taskocr("-v", "scan", str(list_photo), str(list_photo), "--engine", "mock")
+    assert run.returncode == 0
+    assert run.stderr.count("Initialized OCR service with backend: mock") == 1

@@ -1,0 +1,170 @@
+"""One row per rule the task-line parsers promise (issue: "From lines to tasks")."""
+
+from datetime import date
+
+import pytest
+
+from taskocr.config import DateOrder
+from taskocr.extract.correct import find_person, match_person
+from taskocr.extract.dates import parse_due_date
+from taskocr.extract.fields import parse_assignee, parse_marker, parse_priority
+from taskocr.model import Priority
+
+REF = date(2025, 12, 3)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    "text, bulleted, done, rest",
+    [
+        ("- Buy milk", True, None, "Buy milk"),
+        ("— Buy milk", True, None, "Buy milk"),
+        ("– Buy milk", True, None, "Buy milk"),
+        ("• Buy milk", True, None, "Buy milk"),
+        ("* Buy milk", True, None, "Buy milk"),
+        ("· Buy milk", True, None, "Buy milk"),
+        ("1. Buy milk", True, None, "Buy milk"),
+        ("12) Buy milk", True, None, "Buy milk"),
+        ("a) Buy milk", True, None, "Buy milk"),
+        ("[ ] Buy milk", True, False, "Buy milk"),
+        ("[] Buy milk", True, False, "Buy milk"),
+        ("[x] Buy milk", True, True, "Buy milk"),
+        ("[X] Buy milk", True, True, "Buy milk"),
+        ("☐ Buy milk", True, False, "Buy milk"),
+        ("☑ Buy milk", True, True, "Buy milk"),
+        ("✓ Buy milk", True, True, "Buy milk"),
+        ("✔ Buy milk", True, True, "Buy milk"),
+        ("- [x] Buy milk", True, True, "Buy milk"),
+        ("Buy milk ✓", False, True, "Buy milk"),
+        ("Buy milk", False, None, "Buy milk"),
+        ("-Buy milk", True, None, "Buy milk"),
+        ("2024 budget review", False, None, "2024 budget review"),
+    ],
+)
+def test_marker(text, bulleted, done, rest):
+    m = parse_marker(text)
+    assert (m.bulleted, m.done, m.rest) == (bulleted, done, rest)
+
+
+@pytest.mark.parametrize(
+    "text, name, rest",
+    [
+        ("Get approval → Hasan", "Hasan", "Get approval"),
+        ("Get approval -> Hasan", "Hasan", "Get approval"),
+        ("Get approval => Hasan", "Hasan", "Get approval"),
+        ("Get approval ~> Hasan", "Hasan", "Get approval"),
+        ("Get approval -7 Hasan", "Hasan", "Get approval"),
+        ("Get approval (Hasan)", "Hasan", "Get approval"),
+        ("Get approval [Hasan]", "Hasan", "Get approval"),
+        ("Get approval @hasan", "Hasan", "Get approval"),
+        ("Get approval assigned to: Hasan", "Hasan", "Get approval"),
+        ("Get approval owner: Hasan", "Hasan", "Get approval"),
+        ("Get approval Owner Hasan", "Hasan", "Get approval"),
+        ("@Ana book the room", "Ana", "book the room"),
+        ("Get approval", None, "Get approval"),
+        ("Check (today)", None, "Check (today)"),
+        ("Fix login -> Mary Jane", "Mary Jane", "Fix login"),
+    ],
+)
+def test_assignee(text, name, rest):
+    assert parse_assignee(text) == (name, rest)
+
+
+@pytest.mark.parametrize(
+    "text, priority, rest",
+    [
+        ("Fix the leak !!!", Priority.URGENT, "Fix the leak"),
+        ("Fix the leak!!!", Priority.URGENT, "Fix the leak"),
+        ("URGENT: fix the leak", Priority.URGENT, "fix the leak"),
+        ("Fix the leak asap", Priority.URGENT, "Fix the leak"),
+        ("Fix the leak (critical)", Priority.URGENT, "Fix the leak"),
+        ("Fix the leak !!", Priority.HIGH, "Fix the leak"),
+        ("Fix the leak !", Priority.HIGH, "Fix the leak"),
+        ("Fix the leak - high", Priority.HIGH, "Fix the leak"),
+        ("Important: fix the leak", Priority.HIGH, "fix the leak"),
+        ("Fix the leak high priority", Priority.HIGH, "Fix the leak"),
+        ("Fix the leak low", Priority.LOW, "Fix the leak"),
+        ("Fix the leak (minor)", Priority.LOW, "Fix the leak"),
+        ("Fix the leak whenever", Priority.LOW, "Fix the leak"),
+        ("someday: learn piano", Priority.LOW, "learn piano"),
+        ("Fix the leak p1", Priority.URGENT, "Fix the leak"),
+        ("P2 fix the leak", Priority.HIGH, "fix the leak"),
+        ("Fix the leak p3", Priority.MEDIUM, "Fix the leak"),
+        ("Fix the leak (p4)", Priority.LOW, "Fix the leak"),
+        ("Fix the leak", None, "Fix the leak"),
+        ("Review low-risk items", None, "Review low-risk items"),
+        ("Follow up on the high street lease", None, "Follow up on the high street lease"),
+    ],
+)
+def test_priority(text, priority, rest):
+    assert parse_priority(text) == (priority, rest)
+
+
+@pytest.mark.parametrize(
+    "text, order, due, rest",
+    [
+        ("Get approval 17/12/2025", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 12/17/2025", "dmy", date(2025, 12, 17), "Get approval"),  # impossible as d/m
+        ("Get approval 12/17/2025", "mdy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 05/12/2025", "dmy", date(2025, 12, 5), "Get approval"),
+        ("Get approval 05/12/2025", "mdy", date(2025, 5, 12), "Get approval"),
+        ("Get approval 2025-12-17", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 17.12.2025", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 17.12.", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 17/12/25", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval Dec 17", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 17 Dec", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 17th December 2026", "dmy", date(2026, 12, 17), "Get approval"),
+        ("Get approval Jan 5", "dmy", date(2026, 1, 5), "Get approval"),  # next one after REF
+        ("Get approval Friday", "dmy", date(2025, 12, 5), "Get approval"),
+        ("Get approval by Friday", "dmy", date(2025, 12, 5), "Get approval"),
+        ("Get approval by Wednesday", "dmy", date(2025, 12, 10), "Get approval"),  # not today
+        ("Get approval today", "dmy", REF, "Get approval"),
+        ("Get approval tomorrow", "dmy", date(2025, 12, 4), "Get approval"),
+        ("Get approval next week", "dmy", date(2025, 12, 10), "Get approval"),
+        ("Get approval due 5/12", "dmy", date(2025, 12, 5), "Get approval"),
+        ("Get approval due 20/1", "dmy", date(2026, 1, 20), "Get approval"),
+        ("Get approval 17112/2025", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 17l12/2025", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 17|12|2025", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval 17/1212025", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval", "dmy", None, "Get approval"),
+        ("Print 20 copies", "dmy", None, "Print 20 copies"),
+        ("Book 3-4 rooms", "dmy", None, "Book 3-4 rooms"),
+        ("Order 2 monitors", "dmy", None, "Order 2 monitors"),
+    ],
+)
+def test_due_date(text, order, due, rest):
+    assert parse_due_date(text, REF, DateOrder(order)) == (due, rest)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Hasan", "Hasan"),
+        ("Hasn", "Hasan"),
+        ("hasan", "Hasan"),
+        ("Ama", "Ana"),
+        ("Tomas", "Tomás"),
+        ("Zebedee", None),
+    ],
+)
+def test_roster_match(name, expected):
+    assert match_person(name, ("Hasan", "Ana", "Tomás", "Priya")) == expected
+
+
+def test_roster_leaves_a_name_alone_when_two_people_fit():
+    assert match_person("Jon", ("John", "Joan")) is None
+
+
+@pytest.mark.parametrize(
+    "text, person, rest",
+    [
+        ("Get approval 7 Hasan", "Hasan", "Get approval"),
+        ("Get approval 7Hasan", "Hasan", "Get approval"),
+        ("Get approval ~ Hasn", "Hasan", "Get approval"),
+        ("Get approval from the board", None, "Get approval from the board"),
+        ("Email Hasan", None, "Email Hasan"),
+    ],
+)
+def test_find_person_behind_a_misread_arrow(text, person, rest):
+    assert find_person(text, ("Hasan", "Ana")) == (person, rest)

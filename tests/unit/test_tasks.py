@@ -1,0 +1,95 @@
+"""Lines → tasks: rows, headings, continuations and fields together."""
+
+from datetime import date
+
+from taskocr.config import DateOrder
+from taskocr.extract.layout import group_rows
+from taskocr.extract.tasks import ExtractOptions, extract_tasks
+from taskocr.model import BBox, Line, LineKind, Priority
+
+REF = date(2025, 12, 3)
+OPTS = ExtractOptions(ref_date=REF, date_order=DateOrder.DMY, correct_words=False)
+
+
+def line(text, x, y, w=None, h=40, conf=0.95, kind=LineKind.TEXT):
+    return Line(text, conf, BBox(x, y, w or len(text) * 18, h), kind)
+
+
+def test_fragments_on_one_visual_line_are_merged_in_reading_order():
+    lines = [
+        line("→ Hasan 17/12/2025", 520, 108, h=44),  # right half, sits a little lower
+        line("- Get approval", 100, 100),
+        line("- Book the venue", 100, 180),
+    ]
+    rows = group_rows(lines)
+    assert [r.text for r in rows] == ["- Get approval → Hasan 17/12/2025", "- Book the venue"]
+
+
+def test_stacked_fragments_stay_separate_lines():
+    rows = group_rows([line("- first", 100, 100), line("- second", 110, 125, h=40)])
+    assert len(rows) == 2
+
+
+def test_heading_task_and_continuation():
+    lines = [
+        line("TODO List", 100, 40, h=60),
+        line("- Get approval", 100, 120),
+        line("→ Hasan 17/12/2025", 420, 122),
+        line("from the finance team", 160, 170),
+        line("- [x] Book the venue (Ana) !!", 100, 240),
+        line("- Call the printer low", 100, 310),
+    ]
+    tasks = extract_tasks(lines, OPTS)
+    assert [t.task_name for t in tasks] == ["Get approval", "Book the venue", "Call the printer"]
+    first, second, third = tasks
+    assert first.assignee == "Hasan" and first.due_date == date(2025, 12, 17)
+    assert first.description == "from the finance team"
+    assert first.bbox.y2 >= 170 + 40 - 1  # the continuation's box is part of the task's
+    assert second.done and second.assignee == "Ana" and second.priority is Priority.HIGH
+    assert third.priority is Priority.LOW and not third.done
+    assert [t.position_index for t in tasks] == [0, 1, 2]
+
+
+def test_a_list_without_bullets_is_one_task_per_line():
+    lines = [line("Buy milk", 100, 100), line("Call mum tomorrow", 100, 170), line("Pay rent !!", 100, 240)]
+    tasks = extract_tasks(lines, OPTS)
+    assert [t.task_name for t in tasks] == ["Buy milk", "Call mum", "Pay rent"]
+    assert tasks[1].due_date == date(2025, 12, 4)
+
+
+def test_heading_forms():
+    lines = [
+        line("Action items:", 100, 40),
+        line("- Send minutes", 100, 110),
+        line("Monday", 100, 180),
+        line("- Gym", 100, 250),
+    ]
+    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Send minutes", "Gym"]
+
+
+def test_layout_engine_headings_are_not_tasks():
+    lines = [line("Sprint goals", 100, 40, kind=LineKind.HEADING), line("- Ship login", 100, 110)]
+    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Ship login"]
+
+
+def test_stray_marks_are_ignored():
+    lines = [line("-", 100, 40, w=20), line("- Ship login", 100, 110), line("·", 600, 400, w=10)]
+    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Ship login"]
+
+
+def test_roster_repairs_a_garbled_name_and_keeps_unknown_ones():
+    lines = [line("- Get approval -> Hasn", 100, 100), line("- Order chairs -> Zebedee", 100, 170)]
+    tasks = extract_tasks(lines, ExtractOptions(ref_date=REF, people=("Hasan", "Ana"), correct_words=False))
+    assert [t.assignee for t in tasks] == ["Hasan", "Zebedee"]
+
+
+def test_confidence_comes_from_the_recogniser():
+    tasks = extract_tasks([line("- Ship login", 100, 100, conf=0.61)], OPTS)
+    assert abs(tasks[0].confidence_score - 0.61) < 1e-9
+
+
+def test_word_repair_only_touches_unsure_lines():
+    unsure = extract_tasks([line("- Schedule the meetimg", 100, 100, conf=0.6)], ExtractOptions(ref_date=REF))
+    sure = extract_tasks([line("- Schedule the meetimg", 100, 100, conf=0.99)], ExtractOptions(ref_date=REF))
+    assert unsure[0].task_name == "Schedule the meeting"
+    assert sure[0].task_name == "Schedule the meetimg"
