@@ -44,7 +44,14 @@ class Pipeline:
         self.registry = registry or Registry(self.settings)
 
     def preload(self, engine: str | None = None) -> str | None:
-        """Load the model the chain would use first; workers call this at start."""
+        """Load the model the chain would use first, and the extractor's lexicon and date
+        parser; workers call this at start so no job pays for it."""
+        from .extract import correct
+        from .extract.dates import parse_due_date
+
+        if self.settings.correct_words:
+            correct.preload()
+        parse_due_date("Dec 1", date.today())
         return self.registry.preload(engine or self.settings.backend)
 
     def scan(self, data: bytes, options: ScanOptions | None = None) -> ScanResult:

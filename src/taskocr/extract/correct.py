@@ -69,16 +69,30 @@ LOW_CONFIDENCE = 0.90
 _WORD = re.compile(r"[A-Za-z]{4,}")
 
 
+MIN_COUNT = 50_000  # only common words are offered as corrections
+
+
 @lru_cache(maxsize=1)
-def _symspell():
+def _lexicon():
+    """(symspell over common words, every word the dictionary knows). Built once per process;
+    edit distance 1 and the common-word cut keep that under half a second."""
     from importlib.resources import files
 
     from symspellpy import SymSpell
 
-    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-    path = files("symspellpy") / "frequency_dictionary_en_82_765.txt"
-    sym.load_dictionary(str(path), term_index=0, count_index=1)
-    return sym
+    sym = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
+    known: set[str] = set()
+    text = (files("symspellpy") / "frequency_dictionary_en_82_765.txt").read_text()
+    for row in text.splitlines():
+        word, _, count = row.partition(" ")
+        known.add(word)
+        if int(count) >= MIN_COUNT:
+            sym.create_dictionary_entry(word, int(count))
+    return sym, frozenset(known)
+
+
+def preload() -> None:
+    _lexicon()
 
 
 def repair_title(text: str, confidence: float, protect: tuple[str, ...] = ()) -> str:
@@ -87,16 +101,16 @@ def repair_title(text: str, confidence: float, protect: tuple[str, ...] = ()) ->
         return text
     from symspellpy import Verbosity
 
-    sym = _symspell()
+    sym, known = _lexicon()
     protected = {p.lower() for name in protect for p in name.split()}
 
     def fix(m: re.Match) -> str:
         word = m.group(0)
         low = word.lower()
-        if low in protected or word[0].isupper() and m.start() > 0 or low in sym.words:
+        if low in protected or word[0].isupper() and m.start() > 0 or low in known:
             return word
         hits = sym.lookup(low, Verbosity.CLOSEST, max_edit_distance=1)
-        if len(hits) != 1 or hits[0].count < 50_000:
+        if len(hits) != 1:
             return word
         fixed = hits[0].term
         return fixed.capitalize() if word[0].isupper() else fixed

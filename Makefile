@@ -1,0 +1,21 @@
+# Two commands on a fresh machine: `make run` starts the app, `make test` runs the tests.
+.PHONY: setup run test bench-accuracy bench-speed
+PORT ?= 8000
+
+.venv/.installed: pyproject.toml scripts/setup.sh
+	./scripts/setup.sh
+	touch $@
+
+setup: .venv/.installed
+
+run: setup
+	.venv/bin/taskocr serve --port $(PORT)
+
+test: setup
+	.venv/bin/python -m pytest
+
+bench-accuracy: setup
+	.venv/bin/taskocr bench accuracy --engine ppocr,ppocr-tiny,tesseract
+
+bench-speed: setup
+	.venv/bin/taskocr bench speed --engine ppocr,ppocr-tiny,tesseract
