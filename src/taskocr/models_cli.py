@@ -136,7 +136,7 @@ def _offline_hint(repo: str, target: Path) -> str:
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+    return text[0][:300].rstrip(".") if text else type(exc).__name__
 
 
 def _fail(code: int, message: str) -> int:
