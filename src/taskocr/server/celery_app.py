@@ -1,0 +1,44 @@
+"""The Celery application: configured from Django settings, one model per worker process."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskocr.server.settings")
+
+from django.conf import settings  # noqa: E402
+
+from . import broker  # noqa: E402
+
+log = logging.getLogger("taskocr.worker")
+
+if settings.EMBEDDED_BROKER:
+    broker.install(settings.BROKER_POLL_INTERVAL)
+
+app = Celery("taskocr")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.beat_schedule = {
+    "requeue-lost-jobs": {
+        "task": "taskocr.requeue_jobs",
+        "schedule": settings.TASKOCR["REQUEUE_INTERVAL"],
+    },
+    "apply-retention": {"task": "taskocr.apply_retention", "schedule": 3600.0},
+}
+app.autodiscover_tasks(["taskocr.server.jobs"])
+
+
+@worker_process_init.connect
+def _load_model(**_kw):
+    """Load the OCR model as the pool process starts, so no job pays for it."""
+    from taskocr.config import Settings
+    from taskocr.pipeline import get_pipeline
+
+    try:
+        name = get_pipeline(Settings.from_env()).preload()
+        log.info("worker ready, engine preloaded: %s", name)
+    except Exception:  # a missing model must not stop the worker; jobs report the reason
+        log.exception("could not preload the OCR engine")

@@ -1,0 +1,93 @@
+"""Wire shapes. The status payload is the seed's, field for field."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import ExtractedTask, Job, Priority
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtractedTask
+        fields = (
+            "id", "task_name", "description", "assignee", "due_date", "priority", "done",
+            "position_index", "confidence_score", "bbox_x", "bbox_y", "bbox_width",
+            "bbox_height", "created_at",
+        )
+        read_only_fields = ("id", "confidence_score", "created_at")
+
+
+class TaskWriteSerializer(serializers.Serializer):
+    """PATCH and manual add: every field optional on PATCH; task_name needed on add."""
+
+    task_name = serializers.CharField(max_length=500, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    assignee = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    done = serializers.BooleanField(required=False)
+    position_index = serializers.IntegerField(required=False, min_value=0)
+    bbox_x = serializers.IntegerField(required=False, allow_null=True)
+    bbox_y = serializers.IntegerField(required=False, allow_null=True)
+    bbox_width = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    bbox_height = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class StatusSerializer(serializers.ModelSerializer):
+    transaction_id = serializers.UUIDField(source="id", read_only=True)
+    extracted_tasks = TaskSerializer(source="tasks", many=True, read_only=True)
+
+    class Meta:
+        model = Job
+        fields = (
+            "transaction_id", "status", "original_filename", "image_size", "created_at",
+            "updated_at", "started_at", "completed_at", "processing_duration", "ocr_confidence",
+            "error_message", "engine", "extracted_tasks",
+        )
+
+
+class JobSerializer(StatusSerializer):
+    """The jobs API: the status shape plus what the job was asked for and its bookkeeping."""
+
+    error_code = serializers.CharField(read_only=True)
+    task_count = serializers.SerializerMethodField()
+
+    class Meta(StatusSerializer.Meta):
+        fields = StatusSerializer.Meta.fields + (
+            "error_code", "engine_requested", "people", "attempts", "webhook_status", "task_count",
+        )
+
+    def get_task_count(self, job) -> int:
+        return len(job.tasks.all())
+
+
+class JobListSerializer(JobSerializer):
+    class Meta(JobSerializer.Meta):
+        fields = tuple(f for f in JobSerializer.Meta.fields if f != "extracted_tasks")
+
+
+class UploadSerializer(serializers.Serializer):
+    image = serializers.FileField()
+    engine = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    people = serializers.CharField(
+        required=False, allow_blank=True, help_text="names for assignee matching, comma-separated"
+    )
+    date_order = serializers.ChoiceField(choices=["dmy", "mdy"], required=False)
+    callback_url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+
+    def validate_callback_url(self, value):
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("must be an http(s) URL")
+        return value
+
+
+class UploadResponseSerializer(serializers.Serializer):
+    transaction_id = serializers.UUIDField()
+    status = serializers.CharField()
+    message = serializers.CharField()
+    status_url = serializers.CharField()
+
+
+class RetrySerializer(serializers.Serializer):
+    engine = serializers.CharField(required=False, allow_blank=True, max_length=32)

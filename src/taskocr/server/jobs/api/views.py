@@ -1,0 +1,157 @@
+"""Thin API views: parse, call a service, serialize."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import JobStatus
+from ..services import editing, exports, maintenance
+from ..services.intake import UploadOptions, submit_upload
+from .serializers import (
+    JobListSerializer, JobSerializer, RetrySerializer, StatusSerializer, TaskSerializer,
+    TaskWriteSerializer, UploadResponseSerializer, UploadSerializer,
+)
+
+
+def _people(request) -> tuple[str, ...]:
+    names = []
+    for value in request.data.getlist("people") if hasattr(request.data, "getlist") else []:
+        names.extend(p.strip() for p in value.split(",") if p.strip())
+    return tuple(names)
+
+
+class UploadView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=UploadSerializer,
+        responses={202: UploadResponseSerializer, 200: UploadResponseSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        description="Queue an image for scanning. The same image (or Idempotency-Key) again "
+        "returns the first job with 200.",
+    )
+    def post(self, request):
+        form = UploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["image"]
+        opts = UploadOptions(
+            engine=form.validated_data.get("engine", ""),
+            people=_people(request),
+            date_order=form.validated_data.get("date_order", ""),
+            callback_url=form.validated_data.get("callback_url", ""),
+            idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:255] or None,
+        )
+        job, created = submit_upload(request.user, upload.read(), upload.name, opts)
+        url = request.build_absolute_uri(f"/api/status/{job.pk}/")
+        message = "Image queued for processing" if created else "This image was uploaded before; returning that job"
+        return Response(
+            {"transaction_id": str(job.pk), "status": job.status, "message": message, "status_url": url},
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+        )
+
+
+class StatusView(APIView):
+    @extend_schema(responses=StatusSerializer)
+    def get(self, request, transaction_id):
+        return Response(StatusSerializer(editing.job_of(request.user, transaction_id)).data)
+
+
+class JobListView(generics.ListAPIView):
+    serializer_class = JobListSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=JobStatus.values)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = editing.jobs_of(self.request.user).prefetch_related("tasks")
+        wanted = self.request.query_params.get("status")
+        return qs.filter(status=wanted) if wanted else qs
+
+
+class JobDetailView(APIView):
+    @extend_schema(responses=JobSerializer)
+    def get(self, request, job_id):
+        return Response(JobSerializer(editing.job_of(request.user, job_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, job_id):
+        editing.delete_job(request.user, job_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class JobRetryView(APIView):
+    @extend_schema(request=RetrySerializer, responses={202: JobSerializer})
+    def post(self, request, job_id):
+        form = RetrySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        job = editing.retry_job(request.user, job_id, form.validated_data.get("engine"))
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobTasksView(APIView):
+    @extend_schema(request=TaskWriteSerializer, responses={201: TaskSerializer})
+    def post(self, request, job_id):
+        form = TaskWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        if not form.validated_data.get("task_name"):
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"task_name": ["This field is required."]})
+        task = editing.add_task(request.user, job_id, form.validated_data)
+        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class TaskDetailView(APIView):
+    @extend_schema(request=TaskWriteSerializer, responses=TaskSerializer)
+    def patch(self, request, task_id):
+        form = TaskWriteSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        return Response(TaskSerializer(editing.update_task(request.user, task_id, form.validated_data)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, task_id):
+        editing.delete_task(request.user, task_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class JobImageView(APIView):
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    def get(self, request, job_id):
+        job = editing.job_of(request.user, job_id)
+        from ..services import storage
+
+        return FileResponse(
+            storage.open_stream(job.image), content_type=job.content_type or "application/octet-stream",
+            filename=job.original_filename or None,
+        )
+
+
+class JobExportView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "md", "ics"])],
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, job_id):
+        job = editing.job_of(request.user, job_id)
+        out = exports.export(job, request.query_params.get("format", "json"))
+        resp = HttpResponse(out.content, content_type=out.content_type)
+        resp["Content-Disposition"] = f'attachment; filename="{out.filename}"'
+        return resp
+
+
+class HealthView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
+    def get(self, request):
+        healthy, report = maintenance.health()
+        return Response(report, status=status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "taskocr.server.jobs"
+    label = "jobs"
+    verbose_name = "Scan jobs"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""The jobs services layer: everything views and Celery tasks do goes through here."""

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .accounts.views import signin_link
+from .jobs.api import errors
+
+urlpatterns = [
+    path("", lambda request: HttpResponseRedirect("/api/docs/")),
+    path("api/", include("taskocr.server.jobs.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("auth/link/<str:token>/", signin_link, name="signin-link"),
+    path("admin/", admin.site.urls),
+]
+
+
+def handler404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return errors.json_404(request, exception)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return errors.json_500(request)
+    from django.views.defaults import server_error
+
+    return server_error(request)
