@@ -38,6 +38,9 @@ REF = date(2025, 12, 3)  # a Wednesday
         ("Buy milk", False, None, "Buy milk"),
         ("-Buy milk", True, None, "Buy milk"),
         ("2024 budget review", False, None, "2024 budget review"),
+        ("I. Buy milk", True, None, "Buy milk"),  # "1." read as "I."
+        (". Buy milk", True, None, "Buy milk"),  # "•" read as "."
+        ("Buy milk √", False, True, "Buy milk"),
     ],
 )
 def test_marker(text, bulleted, done, rest):
@@ -90,6 +93,7 @@ def test_assignee(text, name, rest):
         ("P2 fix the leak", Priority.HIGH, "fix the leak"),
         ("Fix the leak p3", Priority.MEDIUM, "Fix the leak"),
         ("Fix the leak (p4)", Priority.LOW, "Fix the leak"),
+        ("Fix the leak pl", Priority.URGENT, "Fix the leak"),  # p1 read as pl
         ("Fix the leak", None, "Fix the leak"),
         ("Review low-risk items", None, "Review low-risk items"),
         ("Follow up on the high street lease", None, "Follow up on the high street lease"),
@@ -115,6 +119,7 @@ def test_priority(text, priority, rest):
         ("Get approval 17 Dec", "dmy", date(2025, 12, 17), "Get approval"),
         ("Get approval 17th December 2026", "dmy", date(2026, 12, 17), "Get approval"),
         ("Get approval Jan 5", "dmy", date(2026, 1, 5), "Get approval"),  # next one after REF
+        ("Get approval by Feb I", "dmy", date(2026, 2, 1), "Get approval"),  # 1 read as I
         ("Get approval Friday", "dmy", date(2025, 12, 5), "Get approval"),
         ("Get approval by Friday", "dmy", date(2025, 12, 5), "Get approval"),
         ("Get approval by Wednesday", "dmy", date(2025, 12, 10), "Get approval"),  # not today

@@ -23,6 +23,7 @@ class PPOCREngine:
     def __init__(self, settings: Settings):
         self.model_size = settings.ppocr_model.value
         self.threads = settings.ppocr_threads
+        self.stretch = settings.ppocr_stretch
         self._model = LazyModel(self._build)
 
     def unavailable_reason(self) -> str | None:
@@ -43,6 +44,11 @@ class PPOCREngine:
 
     def recognize(self, image: np.ndarray) -> list[Line]:
         engine = self._model.get()
+        if self.stretch != 1.0:
+            # The recogniser squeezes every line to 48 px high and reads about one character
+            # per 8 px of width after that; narrow, joined handwriting then loses letters at
+            # word ends. Widening the page first gives each letter room (README, "Accuracy").
+            image = cv2.resize(image, None, fx=self.stretch, fy=1.0, interpolation=cv2.INTER_CUBIC)
         # BMP is the cheapest container the wheel decodes: no compression work either way.
         ok, buf = cv2.imencode(".bmp", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
         if not ok:
@@ -57,5 +63,6 @@ class PPOCREngine:
             if not text:
                 continue
             (x1, y1), (x2, y2) = b["topLeftCoord"], b["bottomRightCoord"]
-            lines.append(Line(text, float(b.get("confidence", 0.0)), BBox.from_corners(x1, y1, x2, y2)))
+            box = BBox.from_corners(x1 / self.stretch, y1, x2 / self.stretch, y2)
+            lines.append(Line(text, float(b.get("confidence", 0.0)), box))
         return lines

@@ -15,6 +15,7 @@ from functools import lru_cache
 from ..config import DateOrder
 from .fields import tidy
 
+_ONE = str.maketrans({"I": "1", "l": "1", "|": "1"})
 _LEAD = r"(?:(?:due|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:\-]?\s*)?"
 _SEP = r"[/.\-|\\lI]"
 _ISO = re.compile(rf"{_LEAD}(?<!\d)(20\d\d)\s?[-/.]\s?(\d{{1,2}})\s?[-/.]\s?(\d{{1,2}})(?!\d)", re.I)
@@ -26,7 +27,8 @@ _NUMERIC = re.compile(
 # a run of digits and separators where some separators were read as the digit 1
 _GLUED = re.compile(rf"{_LEAD}(?<![\w/])(\d[\d/.\-|\\lI]{{4,10}}\d)(?![\w/])", re.I)
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+# a handwritten 1 is often read as I, l or |
+_DAY = r"(\d{1,2}|[Il|]\d?|\d[Il|])(?:st|nd|rd|th)?(?![\w])"
 _NAMED = re.compile(
     rf"{_LEAD}\b(?:{_DAY}\s*(?:of\s+)?({_MONTHS})|({_MONTHS})\s*{_DAY})(?:,?\s*(20\d\d))?\b",
     re.I,
@@ -140,12 +142,12 @@ def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tu
         if d:
             candidates.append((m, d))
     for m in _NAMED.finditer(text):
-        d = _dateparser(m.group(0).strip(), ref, order)
-        if d:
-            year = m.group(5)
-            day = int(m.group(1) or m.group(4))
-            d = _year(year, d.month, day, ref) or d
-            candidates.append((m, d))
+        day = int((m.group(1) or m.group(4)).translate(_ONE))
+        month = _dateparser(f"{day if day <= 28 else 1} {m.group(2) or m.group(3)} 2000", ref, order)
+        if month:
+            d = _year(m.group(5), month.month, day, ref)
+            if d:
+                candidates.append((m, d))
     for m in _RELATIVE.finditer(text):
         d = _relative(m.group(1), ref, order)
         if d:

@@ -35,12 +35,13 @@ class Marker:
     rest: str
 
 
-_TICKS = "✓✔☑✅☒⊠"
+_TICKS = "✓✔☑✅☒⊠√"
 _CHECKED_BOX = re.compile(r"^[\[(【{]\s*[xX×✓✔vV✗✘*/\\]\s*[\])】}]\s*")
 _EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}]|[☐□▢口⬜◻])\s*")
 _TICK = re.compile(rf"^[{_TICKS}]\s*")
 _BULLET = re.compile(r"^(?:[-–—•*·∙●○◦▪■>~=+]{1,2}(?=\s|[A-Za-z(\[])|[-–—•*·]\s)\s*")
-_NUMBERED = re.compile(r"^(?:\d{1,2}|[a-hA-H])\s?[.)](?=\s|[A-Za-z])\s*")
+# "1." is often read as "I." or "l."; a bullet dot "•" as a plain "." before a capital
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[a-hA-H]|[Il|])\s?[.)](?=\s|[A-Za-z])\s*|^[.,](?=\s?[A-Za-z])\s*")
 
 
 def parse_marker(text: str) -> Marker:
@@ -67,6 +68,7 @@ _PRIORITY_WORDS: dict[str, Priority] = {
     "high": Priority.HIGH, "important": Priority.HIGH,
     "low": Priority.LOW, "minor": Priority.LOW, "whenever": Priority.LOW, "someday": Priority.LOW,
 }
+_ONE = str.maketrans({"I": "1", "l": "1", "|": "1"})
 _P_LEVELS = {"1": Priority.URGENT, "2": Priority.HIGH, "3": Priority.MEDIUM, "4": Priority.LOW}
 _WORDS = "|".join(_PRIORITY_WORDS)
 # a priority word counts where people put one: first or last on the line, in brackets, or
@@ -77,7 +79,7 @@ _P_WORD_EDGE = re.compile(
 )
 _P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!\-–—]+\s*", re.I)
 _P_WORD_BRACKET = re.compile(rf"[(\[]\s*({_WORDS})\s*[)\]]", re.I)
-_P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4])\b\s*[)\]]?")
+_P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4Il|])(?![\w])\s*[)\]]?")
 _BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])")
 
 
@@ -96,7 +98,7 @@ def parse_priority(text: str) -> tuple[Priority | None, str]:
             text = text[: m.start()] + " " + text[m.end():]
     m = _P_LEVEL.search(text)
     if m:
-        take(_P_LEVELS[m.group(1)])
+        take(_P_LEVELS[m.group(1).translate(_ONE)])
         text = text[: m.start()] + " " + text[m.end():]
     m = _BANGS.search(text)
     if m:
