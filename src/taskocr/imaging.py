@@ -246,3 +246,27 @@ def _warp(rgb: np.ndarray, quad: np.ndarray, long_side: int) -> tuple[np.ndarray
     to_page = cv2.getPerspectiveTransform(quad.astype(np.float32), dst.astype(np.float32))
     warped = cv2.warpPerspective(rgb, to_page, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return warped, np.linalg.inv(to_page)
+
+
+# --- ink evidence -------------------------------------------------------------------------------
+
+
+def is_struck_through(page: np.ndarray, box: BBox, *, min_cover: float = 0.6) -> bool:
+    """Whether a line of writing is crossed out: one long stroke runs through the middle of
+    its letters. Letters, underlines and printed rulings do not: no letter stroke is several
+    line-heights long, an underline sits below the middle band, and rulings are too faint
+    to pass the ink threshold."""
+    h_img, w_img = page.shape[:2]
+    x1, y1 = max(0, int(box.x)), max(0, int(box.y))
+    x2, y2 = min(w_img, int(box.x2)), min(h_img, int(box.y2))
+    h, w = y2 - y1, x2 - x1
+    if h < 8 or w < 3 * h:
+        return False
+    gray = cv2.cvtColor(page[y1:y2, x1:x2], cv2.COLOR_RGB2GRAY)
+    paper = float(np.percentile(gray, 90))
+    ink = (gray < paper - max(60.0, 0.35 * paper)).astype(np.uint8)
+    run = max(9, int(1.5 * h))
+    strokes = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    band = strokes[int(0.3 * h): int(0.72 * h) + 1]
+    cover = band.any(axis=0).mean()
+    return bool(cover >= min_cover)

@@ -79,6 +79,7 @@ class Pipeline:
                     ref_date=ref,
                     correct_words=s.correct_words,
                 ),
+                struck=lambda box: imaging.is_struck_through(page.image, box),
             )
             to_orig = lambda box: page.bbox_to_original(box, info.width, info.height)  # noqa: E731
             tasks = [replace(t, bbox=to_orig(t.bbox)) if t.bbox else t for t in tasks]

@@ -132,6 +132,9 @@ def test_priority(text, priority, rest):
         ("Get approval 17l12/2025", "dmy", date(2025, 12, 17), "Get approval"),
         ("Get approval 17|12|2025", "dmy", date(2025, 12, 17), "Get approval"),
         ("Get approval 17/1212025", "dmy", date(2025, 12, 17), "Get approval"),
+        ("Get approval due ZI/12", "dmy", date(2025, 12, 21), "Get approval"),  # 2 read as Z
+        ("Get approval 14/03/2O25", "dmy", date(2025, 3, 14), "Get approval"),
+        ("Fix I/O errors", "dmy", None, "Fix I/O errors"),
         ("Get approval", "dmy", None, "Get approval"),
         ("Print 20 copies", "dmy", None, "Print 20 copies"),
         ("Book 3-4 rooms", "dmy", None, "Book 3-4 rooms"),

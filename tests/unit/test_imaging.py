@@ -160,3 +160,20 @@ def test_a_scan_without_a_desk_is_used_as_it_is():
     page = imaging.prepare_page(loaded)
     assert not page.found
     assert page.image.shape == img.shape
+
+
+def _writing(strike=None):
+    img = np.full((200, 900, 3), 235, np.uint8)
+    cv2.line(img, (0, 150), (899, 150), (200, 170, 150), 2)  # a faint printed ruling
+    cv2.putText(img, "Book the meeting room", (40, 130), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 2, (40, 30, 90), 4)
+    if strike == "through":
+        cv2.line(img, (30, 108), (800, 100), (40, 30, 90), 5)
+    elif strike == "under":
+        cv2.line(img, (30, 142), (800, 142), (40, 30, 90), 5)
+    return img
+
+
+@pytest.mark.parametrize("strike, expected", [("through", True), (None, False), ("under", False)])
+def test_crossed_out_writing_is_seen(strike, expected):
+    box = BBox(30, 75, 780, 70)
+    assert imaging.is_struck_through(_writing(strike), box) is expected

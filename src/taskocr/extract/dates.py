@@ -125,8 +125,28 @@ def _relative(word: str, ref: date, order: DateOrder) -> date | None:
     return _dateparser(w, ref, order)
 
 
+# inside a date-shaped token, letters that are digits misread: O→0, Z→2, S→5, I/l/|→1
+_DIGITISH = re.compile(r"(?<![A-Za-z])(?=[\dOoZSIl|/.\-]*\d)[\dOoZSIl|]{1,4}(?:[/.\-][\dOoZSIl|]{1,4}){1,2}\.?(?![A-Za-z])")
+_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Z": "2", "S": "5", "I": "1", "l": "1", "|": "1"})
+
+
+def _fix_digits(text: str) -> str:
+    return _DIGITISH.sub(lambda m: m.group(0).translate(_AS_DIGIT), text)
+
+
 def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tuple[date | None, str]:
     """The first due date written in ``text``, and the text without it."""
+    found = _parse(text, ref, order)
+    if found[0] is None:
+        fixed = _fix_digits(text)
+        if fixed != text:
+            got = _parse(fixed, ref, order)
+            if got[0] is not None:
+                return got
+    return found
+
+
+def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
     candidates = []
     for m in _ISO.finditer(text):
         d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -152,4 +152,6 @@ def parse_assignee(text: str) -> tuple[str | None, str]:
 
 
 def _capitalise(name: str) -> str:
+    if name.isupper() and len(name) > 2:  # written in capitals, like the rest of the line
+        return name.title()
     return " ".join(w[:1].upper() + w[1:] for w in name.split())

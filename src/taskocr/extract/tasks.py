@@ -6,6 +6,7 @@ import enum
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Callable
 
 from ..config import DateOrder
 from ..model import BBox, Line, LineKind, Priority, Task
@@ -98,12 +99,18 @@ def _is_continuation(row: Row, text: str, task_row: Row, median_h: float) -> boo
     return text[:1].islower() and indent > 0.3 * median_h
 
 
-def extract_tasks(lines: list[Line], options: ExtractOptions | None = None) -> list[Task]:
+def extract_tasks(
+    lines: list[Line],
+    options: ExtractOptions | None = None,
+    struck: Callable[[BBox], bool] | None = None,
+) -> list[Task]:
+    """``struck`` tells whether the writing inside a box is crossed out (done), when the
+    caller has the pixels to look at."""
     opts = options or ExtractOptions()
     tasks: list[Task] = []
     for c in classify(group_rows(lines)):
         if c.role is Role.TASK:
-            task = _parse_task(c, opts, len(tasks))
+            task = _parse_task(c, opts, len(tasks), struck)
             if task is not None:
                 tasks.append(task)
         elif c.role is Role.CONTINUATION and tasks:
@@ -113,7 +120,7 @@ def extract_tasks(lines: list[Line], options: ExtractOptions | None = None) -> l
     return tasks
 
 
-def _parse_task(c: _Classified, opts: ExtractOptions, index: int) -> Task | None:
+def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Task | None:
     text = c.marker.rest
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     priority, text = parse_priority(text)
@@ -133,7 +140,7 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int) -> Task | None
         assignee=assignee,
         due_date=due,
         priority=priority or Priority.MEDIUM,
-        done=bool(c.marker.done),
+        done=bool(c.marker.done) or bool(struck and struck(c.row.bbox)),
         position_index=index,
         confidence_score=c.row.confidence,
         bbox=c.row.bbox,
