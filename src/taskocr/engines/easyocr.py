@@ -108,9 +108,13 @@ class EasyOCREngine:
             return self._reason
 
     def _check(self) -> str | None:
+        # Weights first: a tampered file must be refused whatever else is installed.
+        problem = weights_problem(self.weights_dir)
+        if problem:
+            return problem
         if importlib.util.find_spec("easyocr") is None:
             return f"easyocr is not installed ({INSTALL_HINT})"
-        return weights_problem(self.weights_dir) or torch_problem()
+        return torch_problem()
 
     def load(self) -> None:
         self._reader.get()
