@@ -1,0 +1,199 @@
+"""Recognition accuracy on the synthetic set, engines side by side, through the real pipeline.
+
+    python -m taskocr.bench.accuracy --engine ppocr,tesseract --limit 40
+
+Each engine scans every image (bytes in, as a user would upload them; the reference date
+comes from the photo's EXIF, the roster and date order from the page's truth unless
+``--no-roster``), and the predictions are scored by ``scoring``. A per-image error log
+(JSON lines: what was missed, garbled or misread, with the OCR lines) goes to bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import median
+
+from ..config import DateOrder, PPOCRModel, Settings
+from ..errors import TaskOCRError
+from . import scoring
+from .dataset import load_truths
+from .fonts import repo_root
+
+DEFAULT_DATA = repo_root() / "bench" / "data" / "v1"
+DEFAULT_OUT = repo_root() / "bench" / "out"
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    label: str  # as asked for, e.g. "ppocr-tiny"
+    engine: str  # registry name
+    overrides: dict
+
+
+def resolve_engine(label: str) -> EngineChoice:
+    """Bench aliases for engine variants that are settings, not separate engines."""
+    aliases = {
+        "ppocr-tiny": ("ppocr", {"ppocr_model": PPOCRModel.TINY}),
+        "ppocr-small": ("ppocr", {"ppocr_model": PPOCRModel.SMALL}),
+    }
+    engine, overrides = aliases.get(label, (label, {}))
+    return EngineChoice(label, engine, overrides)
+
+
+def make_pipeline(choice: EngineChoice):
+    from ..pipeline import Pipeline
+
+    return Pipeline(Settings.from_env().with_overrides(backend=choice.engine, **choice.overrides))
+
+
+def task_to_dict(t) -> dict:
+    return {
+        "task_name": t.task_name, "description": t.description, "assignee": t.assignee,
+        "due_date": t.due_date.isoformat() if t.due_date else None,
+        "priority": getattr(t.priority, "value", t.priority), "done": bool(t.done),
+    }
+
+
+def _scan(pipeline, choice, data: bytes, truth: dict, roster: bool, ref_date: bool):
+    from datetime import date
+
+    from ..pipeline import ScanOptions
+
+    opts = ScanOptions(
+        engine=choice.engine,
+        people=tuple(truth["people"]) if roster else (),
+        date_order=DateOrder(truth["date_order"]),
+        ref_date=date.fromisoformat(truth["ref_date"]) if ref_date else None,
+    )
+    return pipeline.scan(data, opts)
+
+
+def run_engine(choice: EngineChoice, data_dir: Path, truths: list[dict], roster: bool = True,
+               ref_date: bool = False, log_path: Path | None = None) -> dict:
+    pipeline = make_pipeline(choice)
+    reason = pipeline.registry.get(choice.engine).unavailable_reason()
+    row: dict = {"engine": choice.label, "images": 0}
+    if reason:
+        return dict(row, unavailable=reason)
+    pipeline.preload(choice.engine)  # model load is not part of the per-image time
+    scores, seconds, log = [], [], []
+    for truth in truths:
+        data = (data_dir / truth["image"]).read_bytes()
+        t0 = time.perf_counter()
+        failure, lines = None, []
+        try:
+            result = _scan(pipeline, choice, data, truth, roster, ref_date)
+            preds = [task_to_dict(t) for t in result.tasks]
+            lines = [ln.text for ln in result.lines]
+        except TaskOCRError as exc:  # a failed image scores as "nothing found"
+            preds, failure = [], f"{exc.code}: {exc.message}"
+        seconds.append(time.perf_counter() - t0)
+        s = scoring.score_page(preds, truth)
+        if failure:
+            s.errors.insert(0, {"kind": "scan failed", "detail": failure})
+        scores.append(s)
+        log.append({
+            "image": truth["image"], "font": truth["font"], "split": truth["split"],
+            "tp": s.tp, "fp": s.fp, "fn": s.fn, "errors": s.errors, "ocr_lines": lines,
+            "pred": preds, "truth_lines": [ln["text"] for ln in truth["lines"]],
+            "seconds": round(seconds[-1], 3),
+        })
+    if log_path:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path.write_text("".join(json.dumps(e, ensure_ascii=False, default=str) + "\n" for e in log))
+    row.update(scoring.aggregate(scores))
+    row["images"] = len(truths)
+    row["sec_per_image"] = median(seconds) if seconds else None
+    row["by_split"] = {
+        sp: scoring.aggregate([s for s, t in zip(scores, truths) if t["split"] == sp])["f1"]
+        for sp in ("dev", "heldout") if any(t["split"] == sp for t in truths)
+    }
+    if log_path:
+        row["error_log"] = str(log_path)
+    return row
+
+
+def run(engines: list[str], data_dir: Path = DEFAULT_DATA, limit: int | None = None, roster: bool = True,
+        split: str | None = None, out_dir: Path | None = DEFAULT_OUT, ref_date: bool = False) -> dict:
+    data_dir = Path(data_dir)
+    truths = load_truths(data_dir, split=split, limit=limit)
+    rows = []
+    for label in engines:
+        choice = resolve_engine(label)
+        log_path = out_dir / f"accuracy-{label}.jsonl" if out_dir else None
+        rows.append(run_engine(choice, data_dir, truths, roster, ref_date, log_path))
+    return {
+        "data": str(data_dir), "images": len(truths), "split": split or "all", "roster": roster,
+        "match_cer": scoring.MATCH_CER, "engines": rows,
+    }
+
+
+def _pct(v) -> str:
+    return "   -  " if v is None else f"{100 * v:5.1f}%"
+
+
+def format_table(report: dict) -> str:
+    head = (f"{'engine':<12} {'images':>6} {'task F1':>7} {'P':>6} {'R':>6} {'title CER':>9} "
+            f"{'assignee':>8} {'due':>6} {'prio':>6} {'done':>6} {'desc':>6} {'s/img':>6}")
+    out = [f"data {report['data']}  split={report['split']}  roster={'yes' if report['roster'] else 'no'}",
+           head, "-" * len(head)]
+    for r in report["engines"]:
+        if "unavailable" in r:
+            out.append(f"{r['engine']:<12} unavailable: {r['unavailable']}")
+            continue
+        out.append(
+            f"{r['engine']:<12} {r['images']:>6} {_pct(r['f1']):>7} {_pct(r['precision']):>6} {_pct(r['recall']):>6} "
+            f"{_pct(r['title_cer']):>9} {_pct(r['assignee_acc']):>8} {_pct(r['due_date_acc']):>6} "
+            f"{_pct(r['priority_acc']):>6} {_pct(r['done_acc']):>6} {_pct(r['description_acc']):>6} "
+            f"{r['sec_per_image']:>6.2f}"
+        )
+    out.append("task F1: a prediction matches a truth task when the title CER <= "
+               f"{report['match_cer']:.2f} (case-insensitive, whitespace collapsed); field columns are "
+               "accuracy over matched tasks; s/img is the median wall time of one scan.")
+    return "\n".join(out)
+
+
+def format_errors(report: dict, top: int = 10) -> str:
+    out = []
+    for r in report["engines"]:
+        if "error_kinds" not in r:
+            continue
+        out.append(f"\n{r['engine']}: most common errors ({r.get('error_log', 'no log')})")
+        out += [f"  {n:5d}  {kind}" for kind, n in r["error_kinds"][:top]]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="taskocr bench accuracy", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--engine", action="append", default=None,
+                    help="engine(s), repeat or comma-separate: ppocr, ppocr-tiny, tesseract, easyocr, dots, mock")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--limit", type=int, default=None, help="only the first N images")
+    ap.add_argument("--split", choices=["dev", "heldout"], default=None)
+    ap.add_argument("--no-roster", action="store_true", help="do not tell the extractor who the people are")
+    ap.add_argument("--ref-date", action="store_true", help="pass the truth's ref_date instead of relying on EXIF")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the per-image error logs go")
+    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    ap.add_argument("--errors", type=int, default=10, help="how many error kinds to list per engine")
+    args = ap.parse_args(argv)
+    engines = [e.strip() for arg in (args.engine or ["ppocr"]) for e in arg.split(",") if e.strip()]
+    if not (args.data / "manifest.json").is_file():
+        print(f"no data set at {args.data}; generate it: python -m taskocr.bench.dataset --out {args.data}",
+              file=sys.stderr)
+        return 2
+    report = run(engines, args.data, args.limit, not args.no_roster, args.split, args.out, args.ref_date)
+    if args.json:
+        print(json.dumps(report, indent=1, default=str))
+    else:
+        print(format_table(report))
+        print(format_errors(report, args.errors))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
