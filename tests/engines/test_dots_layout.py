@@ -150,7 +150,7 @@ def test_kinds_and_skipped_categories():
     lines = cells_to_lines(cells, (100, 100), (100, 100))
     assert [(ln.text, ln.kind) for ln in lines] == [
         ("Groceries", LineKind.HEADING), ("Dairy", LineKind.HEADING), ("- milk", LineKind.LIST_ITEM),
-        ("eggs", LineKind.TEXT), ("12 May", LineKind.TEXT),
+        ("eggs", LineKind.TEXT), ("12 May", LineKind.HEADING),
     ]
 
 

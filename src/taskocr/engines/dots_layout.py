@@ -52,7 +52,8 @@ MAX_ASPECT = 200
 # confidences stay comparable with the other engines' (which report 0..1 per line).
 CELL_CONFIDENCE = 0.95
 
-HEADING = {"Title", "Section-header"}
+# Running headers/footers (a planner's printed date, a page number) are structure, not tasks.
+HEADING = {"Title", "Section-header", "Page-header", "Page-footer"}
 LIST_ITEM = {"List-item"}
 # Cells that carry no readable line for the task extractor.
 SKIPPED = {"Picture", "Formula"}
