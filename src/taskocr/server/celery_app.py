@@ -6,7 +6,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskocr.server.settings")
 
@@ -34,11 +34,13 @@ app.autodiscover_tasks(["taskocr.server.jobs"])
 @worker_process_init.connect
 def _load_model(**_kw):
     """Load the OCR model as the pool process starts, so no job pays for it."""
-    from taskocr.config import Settings
-    from taskocr.pipeline import get_pipeline
+    from taskocr.server.jobs.services import workers
 
-    try:
-        name = get_pipeline(Settings.from_env()).preload()
-        log.info("worker ready, engine preloaded: %s", name)
-    except Exception:  # a missing model must not stop the worker; jobs report the reason
-        log.exception("could not preload the OCR engine")
+    workers.started()
+
+
+@worker_process_shutdown.connect
+def _forget(**_kw):
+    from taskocr.server.jobs.services import workers
+
+    workers.stopped()

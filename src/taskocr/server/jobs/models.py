@@ -108,3 +108,17 @@ class ExtractedTask(models.Model):
 
     def __str__(self) -> str:
         return self.task_name
+
+
+class WorkerInfo(models.Model):
+    """What each worker process loaded at start. The health endpoint reports these instead
+    of probing engines in the web process (some availability checks import torch)."""
+
+    name = models.CharField(max_length=255, unique=True)
+    backend = models.CharField(max_length=32)
+    engine = models.CharField(max_length=32, blank=True, help_text="preloaded engine; blank if none")
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

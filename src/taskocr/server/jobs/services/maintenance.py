@@ -57,15 +57,8 @@ def health() -> tuple[bool, dict]:
 
 
 def engine_report() -> dict:
-    """Which engines this process could run (availability checks only; no model loads)."""
-    from taskocr.engines.registry import engine_class
+    """The configured chain and what each running worker preloaded (engines are not probed
+    here: some availability checks import torch, too heavy for a web process)."""
+    from .workers import report
 
-    core = settings.CORE
-    report = {"default": core.backend}
-    for name in ENGINES:
-        try:
-            reason = engine_class(name)(core).unavailable_reason()
-        except Exception as exc:
-            reason = f"{type(exc).__name__}"
-        report[name] = "available" if reason is None else f"unavailable: {reason}"
-    return report
+    return {"default": settings.CORE.backend, "known": list(ENGINES), "workers": report()}

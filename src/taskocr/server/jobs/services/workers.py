@@ -1,0 +1,56 @@
+"""Worker process start-up: preload the model, and say so where the health check looks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from taskocr.config import Settings
+from taskocr.pipeline import get_pipeline
+
+from ..models import WorkerInfo
+
+log = logging.getLogger("taskocr.worker")
+
+
+def _name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def started() -> None:
+    settings = Settings.from_env()
+    engine, error = "", ""
+    try:
+        engine = get_pipeline(settings).preload() or ""
+        log.info("worker ready, engine preloaded: %s", engine or "none available")
+    except Exception as exc:  # a missing model must not stop the worker; jobs report why
+        error = f"{type(exc).__name__}: {exc}"
+        log.exception("could not preload the OCR engine")
+    try:
+        close_old_connections()  # the forked child must not reuse the parent's connection
+        WorkerInfo.objects.update_or_create(
+            name=_name(),
+            defaults={"backend": settings.backend, "engine": engine, "error": error[:2000],
+                      "started_at": timezone.now()},
+        )
+    except Exception:
+        log.warning("could not record this worker for the health check", exc_info=True)
+
+
+def stopped() -> None:
+    try:
+        WorkerInfo.objects.filter(name=_name()).delete()
+    except Exception:
+        pass
+
+
+def report(limit: int = 20) -> list[dict]:
+    return [
+        {"name": w.name, "backend": w.backend, "engine": w.engine or None,
+         "error": w.error or None, "started_at": w.started_at.isoformat()}
+        for w in WorkerInfo.objects.order_by("-started_at")[:limit]
+    ]

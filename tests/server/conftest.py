@@ -1,0 +1,81 @@
+"""Fixtures for the service tests.
+
+Two worlds, each on its own fresh PostgreSQL database:
+- ``django_db``: Django set up inside the test process (services, exports, S3), with an
+  in-memory broker so nothing it queues reaches a real worker;
+- ``stack``: real web and worker processes on Redis, driven over HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("django")
+pytest.importorskip("celery")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from stack import REDIS_URL, Stack, create_database, drop_database  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.server)
+
+
+@pytest.fixture(scope="session")
+def django_db(tmp_path_factory):
+    """Django configured in this process against its own database, migrated."""
+    url = create_database()
+    home = tmp_path_factory.mktemp("inproc-home")
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "taskocr.server.settings",
+        "DATABASE_URL": url,
+        "TASKOCR_HOME": str(home),
+        "CELERY_BROKER_URL": "memory://",
+        "CELERY_RESULT_BACKEND": "cache+memory://",
+        "OCR_BACKEND": "mock",
+        "TASKOCR_QUEUE": "taskocr-inproc",
+    })
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    yield url
+    from django.db import connections
+
+    connections.close_all()
+    drop_database(url)
+
+
+@pytest.fixture
+def user(django_db):
+    import uuid
+
+    from taskocr.server.accounts.services import create_user
+
+    return create_user(f"u-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """web + worker + beat on PostgreSQL and Redis, with two users (alice, bob)."""
+    url = create_database()
+    s = Stack(tmp_path_factory.mktemp("stack"), {"DATABASE_URL": url, "CELERY_BROKER_URL": REDIS_URL})
+    try:
+        s.start_web()
+        s.start_worker()
+        s.alice = s.cli("createuser", "alice", "--token")
+        s.bob = s.cli("createuser", "bob", "--token")
+        yield s
+    finally:
+        s.stop()
+        drop_database(url)
