@@ -58,6 +58,17 @@ def test_declines_an_incomplete_download(tmp_path):
     assert "incomplete" in reason and "model-00002-of-00002.safetensors" in reason
 
 
+def test_declines_without_the_models_own_code(tmp_path):
+    d = snapshot(tmp_path)
+    (d / "config.json").write_text(json.dumps({"auto_map": {
+        "AutoConfig": "configuration_dots.DotsOCRConfig",
+        "AutoModelForCausalLM": "modeling_dots_ocr.DotsOCRForCausalLM"}}))
+    (d / "configuration_dots.py").write_text("")
+    assert "lacks modeling_dots_ocr.py" in engine(d).unavailable_reason()
+    (d / "modeling_dots_ocr.py").write_text("")
+    assert "lacks" not in (engine(d).unavailable_reason() or "")
+
+
 def test_declines_without_torch_or_transformers(tmp_path, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(dots_local.importlib.util, "find_spec",

@@ -34,6 +34,16 @@ def weights_problem(path: str | Path) -> str | None:
         return f"weights directory name {p.name!r} contains a '.'; rename it (e.g. DotsOCR)"
     if not (p / "config.json").is_file():
         return f"{p} has no config.json: not a model snapshot (run: taskocr models download dots --dir {p})"
+    try:
+        auto_map = json.loads((p / "config.json").read_text()).get("auto_map") or {}
+    except (ValueError, OSError, AttributeError) as exc:
+        return f"{p / 'config.json'} is unreadable: {exc}"
+    # trust_remote_code imports these files from the folder; a partial copy fails deep in transformers.
+    for ref in auto_map.values():
+        for r in ref if isinstance(ref, list) else [ref]:
+            module = str(r or "").split("--")[-1].rpartition(".")[0]
+            if module and not (p / f"{module}.py").is_file():
+                return f"{p} lacks {module}.py, the model code its config.json names (re-run the download)"
     index = p / "model.safetensors.index.json"
     if index.is_file():
         try:
