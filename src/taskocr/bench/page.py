@@ -142,7 +142,7 @@ def draw_page(content: PageContent, font_path: str, size: tuple[int, int], rng: 
     style = style or choose_style(rng)
     pw, ph = size
     unit, pen_unit = _metric(font_path)
-    h = pw * rng.uniform(0.013, 0.022)  # handwriting height (mean of x-height and caps)
+    h = pw * rng.uniform(0.015, 0.026)  # handwriting height (mean of x-height and caps)
     left = pw * rng.uniform(0.07, 0.15)
     if style.margin_line:
         left = max(left, pw * 0.13)
@@ -224,7 +224,8 @@ def draw_page(content: PageContent, font_path: str, size: tuple[int, int], rng: 
         first = True
         for kind, text, glue, piece in _line_words(line):
             if not first:
-                x += space * (0.08 if glue else rng.uniform(0.8, 1.5) * scale)
+                gap = rng.uniform(1.0, 1.8) if kind in ("arrow", "tick") else rng.uniform(0.8, 1.5)
+                x += space * (0.08 if glue else gap * scale)
             first = False
             if piece.role == "title" and strike_from is None:
                 strike_from = x
