@@ -124,6 +124,8 @@ WHITENOISE_USE_FINDERS = True
 
 S3_BUCKET = env("TASKOCR_S3_BUCKET") or env("AWS_STORAGE_BUCKET_NAME")
 if S3_BUCKET:
+    from botocore.config import Config as BotoConfig
+
     _s3 = {
         "bucket_name": S3_BUCKET,
         "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
@@ -134,6 +136,10 @@ if S3_BUCKET:
         "file_overwrite": False,
         "default_acl": None,  # images are private; the API streams them to their owner
         "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+        # an unreachable S3 should fail a health check or a job attempt in seconds, not minutes
+        "client_config": BotoConfig(
+            connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+        ),
     }
     DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
 else:
@@ -198,8 +204,12 @@ TASKOCR = {
 
 # --- Celery (read by celery_app with the CELERY_ namespace) ---------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or f"sqla+sqlite:///{HOME / 'broker.sqlite3'}"
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or f"db+sqlite:///{HOME / 'results.sqlite3'}"
 EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("sqla+")
+# Results are not used (the job row is the result); the embedded default only keeps
+# Celery's own bookkeeping out of the broker file.
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or (
+    f"db+sqlite:///{HOME / 'results.sqlite3'}" if EMBEDDED_BROKER else None
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if not EMBEDDED_BROKER:
     # acks_late: a message stays with the broker until the job ends; it must not be
