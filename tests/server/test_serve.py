@@ -1,0 +1,173 @@
+"""`taskocr serve` end to end: a subprocess on a fresh TASKOCR_HOME, driven like a person
+would — the printed URL, token and sign-in link, and curl uploading a rendered photo."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from stack import ROOT, free_port, photo
+
+TASK_FIELDS = {
+    "task_name", "description", "assignee", "due_date", "priority", "done", "position_index",
+    "confidence_score", "bbox_x", "bbox_y", "bbox_width", "bbox_height", "created_at",
+}
+
+
+class Served:
+    def __init__(self, home: Path, backend: str):
+        self.port = free_port()
+        self.env = {**os.environ, "TASKOCR_HOME": str(home), "OCR_BACKEND": backend,
+                    "PYTHONPATH": str(ROOT / "src")}
+        for var in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "TASKOCR_QUEUE",
+                    "DJANGO_SETTINGS_MODULE", "TASKOCR_S3_BUCKET"):
+            self.env.pop(var, None)  # the embedded defaults, whatever the test process set
+        # the main `taskocr` command, which hands `serve` to the service's CLI
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "taskocr", "serve", "--port", str(self.port)], env=self.env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+        self.banner = self._read_banner()
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self.lines.put(line)
+
+    def _read_banner(self, timeout: float = 120) -> str:
+        out, deadline = [], time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                assert self.proc.poll() is None, "".join(out)
+                continue
+            out.append(line)
+            if line.startswith("Press Ctrl+C"):
+                return "".join(out)
+        raise AssertionError("no banner:\n" + "".join(out))
+
+    def field(self, label: str) -> str:
+        line = next(x for x in self.banner.splitlines() if label in x)
+        return line.split(label, 1)[1].strip()
+
+    def taskocr(self, *args: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "taskocr", *args], env=self.env,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            raise
+
+
+def _curl_upload(url: str, token: str | None, path: Path) -> tuple[int, dict]:
+    cmd = ["curl", "-s", "-w", "\n%{http_code}", "-F", f"image=@{path}", url + "api/upload/"]
+    if token:
+        cmd[1:1] = ["-H", f"Authorization: Token {token}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
+    body, code = out.rsplit("\n", 1)
+    return int(code), json.loads(body)
+
+
+def _wait_completed(url: str, token: str, job_id: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = requests.get(f"{url}api/status/{job_id}/", headers={"Authorization": f"Token {token}"}).json()
+        if body["status"] in ("completed", "failed"):
+            return body
+        time.sleep(0.3)
+    raise AssertionError(f"job still {body['status']}")
+
+
+def _serve_and_scan(tmp_path: Path, backend: str, timeout: float) -> tuple[Served, dict]:
+    served = Served(tmp_path / "home", backend)
+    try:
+        url = served.field("taskocr is running at")
+        assert url == f"http://127.0.0.1:{served.port}/"
+        token = served.field("API token:")
+        assert served.taskocr("token") == token  # `taskocr token` prints the same local token
+
+        image = tmp_path / "list.jpg"
+        image.write_bytes(photo())
+        code, body = _curl_upload(url, None, image)
+        assert code == 401 and body["error"]["code"] == "not_authenticated"
+        code, body = _curl_upload(url, token, image)
+        assert code == 202, body
+        return served, _wait_completed(url, token, body["transaction_id"], timeout)
+    except BaseException:
+        served.stop()
+        raise
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_serve_end_to_end_with_the_mock_engine(tmp_path):
+    served, job = _serve_and_scan(tmp_path, "mock", timeout=60)
+    try:
+        assert job["status"] == "completed" and job["engine"] == "mock"
+        assert len(job["extracted_tasks"]) >= 3
+        assert all(TASK_FIELDS <= set(t) for t in job["extracted_tasks"])
+        home = tmp_path / "home"
+        assert (home / "taskocr.sqlite3").exists() and (home / "broker.sqlite3").exists()
+        assert list((home / "media" / "images").rglob("*.jpg"))  # the image on local disk
+
+        url, token = served.field("taskocr is running at"), served.field("API token:")
+        # the one-time sign-in link logs a browser in and lands on the API docs
+        link = served.field("Sign in (the link works once):")
+        browser = requests.Session()
+        landed = browser.get(link)
+        assert landed.status_code == 200 and landed.url == url + "api/docs/"
+        assert browser.get(url + "api/jobs/").json()["count"] == 1  # session auth
+        assert requests.Session().get(link).status_code == 410  # used up
+
+        # a user made by `taskocr createuser` gets a working token of their own
+        other = served.taskocr("createuser", "dana", "--token")
+        assert other != token and len(other) == 40
+        mine = requests.get(url + "api/jobs/", headers={"Authorization": f"Token {other}"}).json()
+        assert mine["count"] == 0
+    finally:
+        assert served.stop() == 0
+    # stopped means stopped: nothing is left listening on the port
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{served.port}/api/health/", timeout=2)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_serve_end_to_end_with_ppocr_reading_a_rendered_photo(tmp_path):
+    pytest.importorskip("faster_paddle")
+    served, job = _serve_and_scan(tmp_path, "ppocr", timeout=180)
+    try:
+        assert job["status"] == "completed", job["error_message"]
+        assert job["engine"] == "ppocr"
+        tasks = job["extracted_tasks"]
+        assert len(tasks) >= 3
+        for t in tasks:
+            assert TASK_FIELDS <= set(t)
+            assert t["task_name"] and 0 < t["confidence_score"] <= 1
+            assert t["bbox_width"] > 0 and t["bbox_height"] > 0
+        text = " ".join(t["task_name"].lower() for t in tasks)
+        assert "venue" in text and "printer" in text
+        venue = next(t for t in tasks if "venue" in t["task_name"].lower())
+        assert venue["done"] is True
+        assert any(t["assignee"] for t in tasks) and any(t["due_date"] for t in tasks)
+    finally:
+        assert served.stop() == 0
