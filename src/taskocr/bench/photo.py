@@ -142,9 +142,15 @@ def photograph(page: np.ndarray, size: tuple[int, int], rng: np.random.Generator
     shadow = cv2.resize(sm, (w, h), interpolation=cv2.INTER_LINEAR)
     desk *= (1 - rng.uniform(0.25, 0.5) * shadow)[..., None]
 
-    img = desk * (1 - m[..., None]) + warped.astype(np.float32) * m[..., None]
-    img *= _lighting(rng, w, h)[..., None]
-    img *= (1 + rng.normal(0, 0.025, 3)).astype(np.float32)  # white balance cast
+    # In-place float32 arithmetic: a 12 MP RGB temporary costs ~0.1 s and 145 MB each.
+    img = warped.astype(np.float32)
+    img -= desk
+    img *= m[..., None]
+    img += desk  # = desk * (1 - m) + page * m
+    del desk, warped
+    light = _lighting(rng, w, h)
+    cast = (1 + rng.normal(0, 0.025, 3)).astype(np.float32)  # white balance
+    img *= cv2.merge([light * c for c in cast])
 
     scale = k / 3000
     blur = rng.uniform(0.4, 1.4) * scale
@@ -156,12 +162,18 @@ def photograph(page: np.ndarray, size: tuple[int, int], rng: np.random.Generator
         rot = cv2.getRotationMatrix2D((n / 2 - 0.5, n / 2 - 0.5), rng.uniform(0, 180), 1.0)
         kern = cv2.warpAffine(kern, rot, (n, n))
         img = cv2.filter2D(img, -1, kern / max(kern.sum(), 1e-6))
-    # Sensor noise after demosaicing is spatially correlated: make it at half size.
+    # Sensor noise after demosaicing is spatially correlated: make it at half size. Brighter
+    # pixels are noisier (shot noise), hence the (0.6 + 0.4 * level) weight.
     sigma = rng.uniform(1.5, 5.0)
     noise = rng.normal(0, sigma, (h // 2 + 1, w // 2 + 1, 3)).astype(np.float32)
     noise = cv2.resize(noise, (w, h), interpolation=cv2.INTER_LINEAR)
-    img += noise * (0.6 + 0.4 * img / 255.0)
-    out = np.clip(img, 0, 255).astype(np.uint8)
+    weight = img * np.float32(0.4 / 255.0)
+    weight += np.float32(0.6)
+    weight *= noise
+    img += weight
+    del weight, noise
+    np.clip(img, 0, 255, out=img)
+    out = img.astype(np.uint8)
     return out, Shot(quad, hom, kind, int(rng.integers(72, 94)), float(blur), float(sigma))
 
 
