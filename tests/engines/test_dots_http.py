@@ -91,8 +91,11 @@ def test_declines_when_the_server_serves_another_model():
 
 
 def test_declines_without_configuration():
-    reason = DotsEngine(Settings()).unavailable_reason()
+    eng = DotsEngine(Settings())
+    reason = eng.unavailable_reason()
     assert "DOTS_OCR_URL" in reason and "DOTS_OCR_MODEL_PATH" in reason
+    with pytest.raises(EngineError, match="not configured"):  # never the openai client's default host
+        eng.recognize(photo())
 
 
 def test_layout_answer_becomes_lines_in_original_pixels(engine, server):

@@ -123,11 +123,14 @@ class DotsEngine:
                              timeout=self.cfg.timeout_s, max_retries=0)
 
     def recognize(self, image: np.ndarray) -> list[Line]:
+        if not self.cfg.url and self._local is None:
+            # Never fall through to the openai client's default host.
+            raise EngineError(NAME, self.unavailable_reason() or "not configured")
         pil, original = prepare_image(image, self.cfg)
-        if not self.cfg.url and self._local is not None:
-            answer, truncated = self._local.generate(pil)
-        else:
+        if self.cfg.url:
             answer, truncated = self._ask_server(pil)
+        else:
+            answer, truncated = self._local.generate(pil)
         return answer_to_lines(answer, pil.size, original, truncated=truncated)
 
     def _ask_server(self, pil: Image.Image) -> tuple[str | None, bool]:
