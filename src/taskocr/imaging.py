@@ -164,17 +164,90 @@ class Page:
         return BBox.from_points(map(tuple, mapped)).clipped(width, height)
 
 
-def prepare_page(loaded: LoadedImage, *, find_page: bool = True, long_side: int = WORK_LONG_SIDE) -> Page:
+def prepare_page(
+    loaded: LoadedImage, *, find_page: bool = True, crop_to_ink: bool = True, long_side: int = WORK_LONG_SIDE
+) -> Page:
+    """Flatten the sheet (when one is found) and cut it down to where the writing is.
+
+    A list often fills a third of the sheet; handing the engine only that region, at the
+    photo's own resolution, makes the writing several times larger at the detector's
+    fixed input size — the difference between reading small handwriting and losing it.
+    """
     rgb = loaded.rgb
-    quad = find_page_quad(rgb) if find_page else None
-    if quad is not None:
-        warped, to_photo = _warp(rgb, quad, long_side)
-        return Page(warped, to_photo, loaded.scale, True)
     h, w = rgb.shape[:2]
-    f = min(1.0, long_side / max(h, w))
-    img = rgb if f == 1.0 else cv2.resize(rgb, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
-    to_photo = np.diag([1 / f, 1 / f, 1.0])
-    return Page(np.ascontiguousarray(img), to_photo, loaded.scale, False)
+    quad = find_page_quad(rgb) if find_page else None
+    found = quad is not None
+    if quad is None:
+        quad = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
+    tl, tr, br, bl = quad
+    pw = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    ph = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    page_to_photo = cv2.getPerspectiveTransform(
+        np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32), quad.astype(np.float32)
+    )
+    region = (0.0, 0.0, pw, ph)
+    if crop_to_ink:
+        f0 = min(1.0, PREVIEW_SIDE / max(pw, ph))
+        preview = _render(rgb, page_to_photo, region, f0)
+        ink = ink_region(preview)
+        if ink is not None:
+            region = tuple(v / f0 for v in ink)
+    f = min(1.0, long_side / max(region[2] - region[0], region[3] - region[1]))
+    image = _render(rgb, page_to_photo, region, f)
+    to_photo = page_to_photo @ _region_to_page(region, f)
+    return Page(image, to_photo, loaded.scale, found)
+
+
+PREVIEW_SIDE = 1000
+
+
+def _region_to_page(region, f: float) -> np.ndarray:
+    """3x3 map from pixels of ``region`` rendered at scale ``f`` to page coordinates."""
+    x0, y0 = region[0], region[1]
+    return np.array([[1 / f, 0, x0], [0, 1 / f, y0], [0, 0, 1]], dtype=np.float64)
+
+
+def _render(rgb: np.ndarray, page_to_photo: np.ndarray, region, f: float) -> np.ndarray:
+    x0, y0, x1, y1 = region
+    size = (max(32, round((x1 - x0) * f)), max(32, round((y1 - y0) * f)))
+    to_photo = page_to_photo @ _region_to_page(region, f)
+    if np.allclose(to_photo, np.diag([1.0, 1.0, 1.0])) and size == (rgb.shape[1], rgb.shape[0]):
+        return rgb
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    if np.allclose(to_photo[2], [0, 0, 1]):  # no perspective: an affine warp is cheaper
+        return cv2.warpAffine(rgb, to_photo[:2], size, flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(rgb, to_photo, size, flags=flags, borderMode=cv2.BORDER_REPLICATE)
+
+
+def ink_region(img: np.ndarray) -> tuple[float, float, float, float] | None:
+    """Box (x0, y0, x1, y1) around the writing on a flattened page, with a margin.
+
+    Ink is what is clearly darker than the paper around it; printed rulings and grids are
+    too faint, and long thin lines are dropped. None when there is no clear writing.
+    """
+    h, w = img.shape[:2]
+    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    paper = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (21, 21)))
+    ink = (cv2.subtract(paper, gray) > 45).astype(np.uint8)
+    edge = max(2, int(0.015 * max(h, w)))  # the sheet's own border and the desk beyond it
+    ink[:edge] = ink[-edge:] = 0
+    ink[:, :edge] = ink[:, -edge:] = 0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    boxes = []
+    for x, y, bw, bh, area in stats[1:]:
+        if area < 6 or (bw > 0.5 * w and bh < 0.01 * h) or (bh > 0.5 * h and bw < 0.01 * w):
+            continue  # specks of noise, rulings
+        boxes.append((x, y, x + bw, y + bh))
+    if not boxes:
+        return None
+    b = np.array(boxes)
+    x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+    margin = 0.04 * max(h, w)
+    x0, y0 = max(0.0, x0 - margin), max(0.0, y0 - margin)
+    x1, y1 = min(float(w), x1 + margin), min(float(h), y1 + margin)
+    if (x1 - x0) * (y1 - y0) < 0.002 * w * h:
+        return None
+    return x0, y0, x1, y1
 
 
 def find_page_quad(rgb: np.ndarray, *, min_area: float = 0.15) -> np.ndarray | None:
@@ -234,18 +307,6 @@ def _order_corners(pts: np.ndarray) -> np.ndarray:
     s = pts.sum(axis=1)
     d = np.diff(pts, axis=1).ravel()
     return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]])
-
-
-def _warp(rgb: np.ndarray, quad: np.ndarray, long_side: int) -> tuple[np.ndarray, np.ndarray]:
-    tl, tr, br, bl = quad
-    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
-    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
-    f = min(1.0, long_side / max(width, height))
-    W, H = max(32, round(width * f)), max(32, round(height * f))
-    dst = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float64)
-    to_page = cv2.getPerspectiveTransform(quad.astype(np.float32), dst.astype(np.float32))
-    warped = cv2.warpPerspective(rgb, to_page, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return warped, np.linalg.inv(to_page)
 
 
 # --- ink evidence -------------------------------------------------------------------------------

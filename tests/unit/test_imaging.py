@@ -153,12 +153,22 @@ def test_boxes_on_the_flattened_page_map_back_onto_the_photo():
         assert abs(got - want) < 20
 
 
-def test_a_scan_without_a_desk_is_used_as_it_is():
+def test_a_scan_without_a_desk_is_cut_to_its_writing():
     img = np.full((1100, 850, 3), 250, np.uint8)
     cv2.putText(img, "Buy milk", (100, 200), cv2.FONT_HERSHEY_SIMPLEX, 2, (0, 0, 0), 4)
     loaded = imaging.LoadedImage(img, imaging.ImageInfo(850, 1100), 1.0)
     page = imaging.prepare_page(loaded)
     assert not page.found
+    ph, pw = page.image.shape[:2]
+    assert pw < 850 and ph < 300  # only the writing's neighbourhood is kept, at full scale
+    whole = page.bbox_to_original(BBox(0, 0, pw, ph), 850, 1100)
+    assert whole.x < 100 and whole.y < 150 and whole.x2 > 380 and whole.y2 > 200
+    assert whole.width == pytest.approx(pw, abs=2)  # no scaling: only a crop
+
+
+def test_a_blank_page_is_used_whole():
+    img = np.full((600, 400, 3), 250, np.uint8)
+    page = imaging.prepare_page(imaging.LoadedImage(img, imaging.ImageInfo(400, 600), 1.0))
     assert page.image.shape == img.shape
 
 

@@ -147,6 +147,8 @@ def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tu
 
 
 def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
+    # handwriting squeezes "by"/"due" onto the date: "byThursday", "Due5/12"
+    text = re.sub(r"\b([Bb]y|[Dd]ue|DUE|BY)(?=[A-Z0-9])", r"\1 ", text)
     candidates = []
     for m in _ISO.finditer(text):
         d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))

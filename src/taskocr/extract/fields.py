@@ -37,7 +37,8 @@ class Marker:
 
 _TICKS = "✓✔☑✅☒⊠√"
 _CHECKED_BOX = re.compile(r"^[\[(【{]\s*[xX×✓✔vV✗✘*/\\]\s*[\])】}]\s*")
-_EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}]|[☐□▢口⬜◻])\s*")
+# an empty box drawn by hand comes back as "[ ]", "[J", "[3", "CJ", "LJ", "口"…
+_EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}J3]|[☐□▢口⬜◻]|[CLI]\s?[J\]コ](?=\s))\s*")
 _TICK = re.compile(rf"^[{_TICKS}]\s*")
 _BULLET = re.compile(r"^(?:[-–—•*·∙●○◦▪■>~=+]{1,2}(?=\s|[A-Za-z(\[])|[-–—•*·]\s)\s*")
 # "1." is often read as "I." or "l."; a bullet dot "•" as a plain "." before a capital
@@ -77,7 +78,7 @@ _P_WORD_EDGE = re.compile(
     rf"(?:^|(?<=[\s(\[]))(?:priority\s*[:=]?\s*)?\b({_WORDS})\b(?:\s*priority)?\s*[:!]*(?=\s*$|\s*[)\]])",
     re.I,
 )
-_P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!\-–—]+\s*", re.I)
+_P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!.;\-–—]+\s*", re.I)
 _P_WORD_BRACKET = re.compile(rf"[(\[]\s*({_WORDS})\s*[)\]]", re.I)
 _P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4Il|])(?![\w])\s*[)\]]?")
 _BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])")
@@ -96,6 +97,8 @@ def parse_priority(text: str) -> tuple[Priority | None, str]:
         if m:
             take(_PRIORITY_WORDS[m.group(1).lower()])
             text = text[: m.start()] + " " + text[m.end():]
+    if found is None:
+        text, found = _fuzzy_last_word(text)
     m = _P_LEVEL.search(text)
     if m:
         take(_P_LEVELS[m.group(1).translate(_ONE)])
@@ -108,6 +111,20 @@ def parse_priority(text: str) -> tuple[Priority | None, str]:
     return found, tidy(text)
 
 
+def _fuzzy_last_word(text: str) -> tuple[str, Priority | None]:
+    """A misread priority word ending the line ("URGEN'T", "MINOTR", "critcal")."""
+    from rapidfuzz.distance import Levenshtein
+
+    m = re.search(r"(?:^|\s)([A-Za-z'’]{5,})\W*$", text)
+    if not m:
+        return text, None
+    word = re.sub(r"['’]", "", m.group(1)).lower()
+    for key, p in _PRIORITY_WORDS.items():
+        if len(key) >= 5 and Levenshtein.distance(word, key) <= 1:
+            return text[: m.start()], p
+    return text, None
+
+
 def _rank(p: Priority) -> int:
     return [Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.URGENT].index(p)
 
@@ -118,11 +135,16 @@ _NAME = r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 _CAP_NAME = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 # Arrows as written and as OCR reads a hand-drawn one: →, ->, =>, ~>, -7, —>, »
 _ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)"
+# "owner" as OCR reads it: owner, owne r, ownet, own3r; "assigned to" as "assigned ta"
+_OWNER = r"(?:assigned\s*t[oa0]|own\s?e?\s?[rtn]|assignee|who)"
 _ASSIGNEE_PATTERNS = (
-    re.compile(rf"(?:assigned\s+to|owner|assignee|who)\s*[:=]?\s*({_NAME}(?:\s+{_NAME})?)\s*$", re.I),
+    re.compile(rf"{_OWNER}\s*[:=.;,]?\s*({_NAME}(?:\s+{_NAME})?)\s*$", re.I),
     re.compile(rf"{_ARROW}\s*({_NAME}(?:\s+{_CAP_NAME})?)"),
     re.compile(rf"@\s?({_NAME})"),
-    re.compile(rf"[(\[]\s*({_NAME}(?:\s+{_NAME})?)\s*[)\]]"),
+    # a closing bracket is often read as 1, I or l
+    re.compile(rf"[(\[]\s*({_NAME}(?:\s+{_NAME})?)\s*(?:[)\]]|[1Il|](?=\s*$))"),
+    # a bare dash or ">" before a capitalised name that ends the line: "Buy bin bags — Liam"
+    re.compile(rf"(?:\s[-–—~>]+\s?|[–—]\s?)({_CAP_NAME})\s*$"),
 )
 _NOT_NAMES = set(_PRIORITY_WORDS) | {
     "x", "done", "today", "tomorrow", "tonight", "asap", "tbd", "todo", "wip", "ok", "optional",
@@ -144,7 +166,7 @@ def parse_assignee(text: str) -> tuple[str | None, str]:
                 continue
             name = " ".join(words)
             end = m.start(1) + m.group(1).find(words[-1]) + len(words[-1])
-            if rx.pattern.startswith("[(\\["):
+            if rx.pattern.startswith("[(\\[") or rx.pattern.endswith("$"):
                 end = m.end()
             rest = text[: m.start()] + " " + text[end:]
             return _capitalise(name), tidy(rest)

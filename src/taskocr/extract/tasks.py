@@ -59,13 +59,16 @@ def classify(rows: list[Row]) -> list[_Classified]:
     median_h = heights[len(heights) // 2]
     out: list[_Classified] = []
     last_task: _Classified | None = None
-    for i, (row, marker) in enumerate(marked):
+    for row, marker in marked:
         text = marker.rest
         if _alnum(text) < 2:
             out.append(_Classified(row, marker, Role.NOISE))
             continue
         role = Role.TASK
-        if row.kind is LineKind.HEADING or (not marker.bulleted and _looks_like_heading(row, text, median_h, bulleted_share, i)):
+        first = not any(c.role is not Role.NOISE for c in out)
+        if row.kind is LineKind.HEADING or (
+            not marker.bulleted and _looks_like_heading(row, text, median_h, bulleted_share, first)
+        ):
             role = Role.HEADING
         elif not marker.bulleted and last_task is not None and bulleted_share >= 0.5:
             if _is_continuation(row, text, last_task.row, median_h):
@@ -79,15 +82,16 @@ def classify(rows: list[Row]) -> list[_Classified]:
     return out
 
 
-def _looks_like_heading(row: Row, text: str, median_h: float, bulleted_share: float, index: int) -> bool:
+def _looks_like_heading(row: Row, text: str, median_h: float, bulleted_share: float, first: bool) -> bool:
     if _HEADING.match(text):
         return True
     words = text.split()
     if text.rstrip().endswith(":") and len(words) <= 6:
         return True
     if len(words) <= 4 and bulleted_share >= 0.5:
-        # In a bulleted list, a short unbulleted line written larger or in capitals is a title.
-        if row.height > 1.3 * median_h or (text.isupper() and len(text) > 2):
+        # In a bulleted list, a short unbulleted line on top, written larger or in capitals,
+        # is the list's title.
+        if first or row.height > 1.3 * median_h or (text.isupper() and len(text) > 2):
             return True
     return False
 
