@@ -134,7 +134,8 @@ def test_upload_while_the_broker_is_down_completes_once_it_is_back(tmp_path):
     s = Stack(tmp_path, {"DATABASE_URL": db, "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0"})
     try:
         s.start_web()
-        s.start_worker()
+        s.start_worker(beat=False)
+        s._run("beat", "beat", "--loglevel", "INFO")  # `taskocr beat` on its own, as in compose
         token = s.cli("createuser", "carol", "--token")
         redis.terminate()
         redis.wait()
