@@ -43,8 +43,17 @@ def _score(a: str, b: str, **kw) -> float:
 _ARROWISH = r"(?:[-–—~=_>»›7→]+|\b7)"
 
 
+# words after which a name is the object of the task, not the person doing it
+_OBJECT_LEAD = {
+    "to", "with", "for", "from", "by", "and", "or", "of", "about", "at", "call", "email", "e-mail",
+    "ask", "tell", "text", "remind", "meet", "visit", "thank", "pay", "invite", "help", "ping",
+    "phone", "message", "see", "congratulate", "collect", "pick", "drive", "aunt", "uncle",
+}
+
+
 def find_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
-    """A roster name at the end of the line behind arrow-like debris ("Call Ana 7 Hasan")."""
+    """A roster name ending the line, behind arrow-like debris ("Call Ana 7 Hasan") or
+    behind nothing at all when the arrow was lost ("mow the lawn Ravi")."""
     words = text.split()
     for n in (2, 1):
         if len(words) <= n:
@@ -60,6 +69,10 @@ def find_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
         if person:
             drop = n + (0 if glued else 1)
             return person, tidy(" ".join(words[:-drop]))
+    if len(words) >= 4 and words[-2].lower() not in _OBJECT_LEAD:
+        person = match_person(words[-1], people, cutoff=90.0)
+        if person:
+            return person, tidy(" ".join(words[:-1]))
     return None, text
 
 
@@ -95,6 +108,33 @@ def preload() -> None:
     _lexicon()
 
 
+def split_glued(text: str) -> str:
+    """Put back the spaces OCR drops between handwritten words ("Packthekitchen boxes").
+
+    Only a long run that is not a word itself, and that splits into known words with no
+    letter changed, is split; the original letters and their case are kept.
+    """
+    sym, known = _lexicon()
+
+    def split(m: re.Match) -> str:
+        token = m.group(0)
+        if token.lower() in known:
+            return token
+        seg = sym.word_segmentation(token.lower(), max_edit_distance=0)
+        parts = seg.corrected_string.split()
+        if len(parts) < 2 or "".join(parts) != token.lower():
+            return token
+        if any(p not in known or (len(p) == 1 and p not in ("a", "i")) for p in parts):
+            return token
+        out, i = [], 0
+        for p in parts:
+            out.append(token[i : i + len(p)])
+            i += len(p)
+        return " ".join(out)
+
+    return re.sub(r"[A-Za-z]{7,}", split, text)
+
+
 def repair_title(text: str, confidence: float, protect: tuple[str, ...] = ()) -> str:
     """Replace misread words by the lexicon's closest common word, on unsure lines only."""
     if confidence >= LOW_CONFIDENCE:
@@ -103,16 +143,21 @@ def repair_title(text: str, confidence: float, protect: tuple[str, ...] = ()) ->
 
     sym, known = _lexicon()
     protected = {p.lower() for name in protect for p in name.split()}
+    shouting = sum(ch.isupper() for ch in text) > 0.6 * sum(ch.isalpha() for ch in text)
 
     def fix(m: re.Match) -> str:
         word = m.group(0)
         low = word.lower()
-        if low in protected or word[0].isupper() and m.start() > 0 or low in known:
+        # a capital inside a normal line marks a name; in an all-caps line it marks nothing
+        looks_like_name = word[0].isupper() and m.start() > 0 and not shouting
+        if low in protected or looks_like_name or low in known:
             return word
         hits = sym.lookup(low, Verbosity.CLOSEST, max_edit_distance=1)
         if len(hits) != 1:
             return word
         fixed = hits[0].term
+        if word.isupper():
+            return fixed.upper()
         return fixed.capitalize() if word[0].isupper() else fixed
 
     return _WORD.sub(fix, text)

@@ -126,8 +126,12 @@ def _relative(word: str, ref: date, order: DateOrder) -> date | None:
 
 
 # inside a date-shaped token, letters that are digits misread: O→0, Z→2, S→5, I/l/|→1
-_DIGITISH = re.compile(r"(?<![A-Za-z])(?=[\dOoZSIl|/.\-]*\d)[\dOoZSIl|]{1,4}(?:[/.\-][\dOoZSIl|]{1,4}){1,2}\.?(?![A-Za-z])")
-_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Z": "2", "S": "5", "I": "1", "l": "1", "|": "1"})
+_DIGITISH = re.compile(
+    r"(?<![A-Za-z])(?=[\dOoZzSsIl|/.\-]*\d)[\dOoZzSsIl|]{1,4}(?:[/.\-][\dOoZzSsIl|]{1,4}){1,2}\.?(?![A-Za-z])"
+)
+_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Z": "2", "z": "2", "S": "5", "s": "5", "I": "1", "l": "1", "|": "1"})
+# relative words as OCR misreads them at the end of a line ("todal", "tomorow", "Fridav")
+_FUZZY_WORDS = ("today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _fix_digits(text: str) -> str:
@@ -138,12 +142,24 @@ def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tu
     """The first due date written in ``text``, and the text without it."""
     found = _parse(text, ref, order)
     if found[0] is None:
-        fixed = _fix_digits(text)
-        if fixed != text:
-            got = _parse(fixed, ref, order)
-            if got[0] is not None:
-                return got
+        for fixed in (_fix_digits(text), _fix_last_word(text)):
+            if fixed != text:
+                got = _parse(fixed, ref, order)
+                if got[0] is not None:
+                    return got
     return found
+
+
+def _fix_last_word(text: str) -> str:
+    from rapidfuzz.distance import Levenshtein
+
+    m = re.search(r"([A-Za-z]{5,})\W*$", text)
+    if m:
+        word = m.group(1).lower()
+        for w in _FUZZY_WORDS:
+            if Levenshtein.distance(word, w) <= (1 if len(w) <= 6 else 2):
+                return text[: m.start(1)] + w
+    return text
 
 
 def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:

@@ -38,11 +38,13 @@ class Marker:
 _TICKS = "✓✔☑✅☒⊠√"
 _CHECKED_BOX = re.compile(r"^[\[(【{]\s*[xX×✓✔vV✗✘*/\\]\s*[\])】}]\s*")
 # an empty box drawn by hand comes back as "[ ]", "[J", "[3", "CJ", "LJ", "口"…
-_EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}J3]|[☐□▢口⬜◻]|[CLI]\s?[J\]コ](?=\s))\s*")
+_EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}J3]|[☐□▢口⬜◻]|[CLI]\s?[J\]コ](?=\s|[A-Z]))\s*")
 _TICK = re.compile(rf"^[{_TICKS}]\s*")
 _BULLET = re.compile(r"^(?:[-–—•*·∙●○◦▪■>~=+]{1,2}(?=\s|[A-Za-z(\[])|[-–—•*·]\s)\s*")
 # "1." is often read as "I." or "l."; a bullet dot "•" as a plain "." before a capital
-_NUMBERED = re.compile(r"^(?:\d{1,2}|[a-hA-H]|[Il|])\s?[.)](?=\s|[A-Za-z])\s*|^[.,](?=\s?[A-Za-z])\s*")
+_NUMBERED = re.compile(
+    r"^(?:\d{1,2}|[a-hA-H]|[Il|sSzZ])\s?[.)](?=\s|[A-Za-z])\s*|^[.,](?=\s?[A-Za-z])\s*"
+)
 
 
 def parse_marker(text: str) -> Marker:
@@ -69,7 +71,7 @@ _PRIORITY_WORDS: dict[str, Priority] = {
     "high": Priority.HIGH, "important": Priority.HIGH,
     "low": Priority.LOW, "minor": Priority.LOW, "whenever": Priority.LOW, "someday": Priority.LOW,
 }
-_ONE = str.maketrans({"I": "1", "l": "1", "|": "1"})
+_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "!": "1"})
 _P_LEVELS = {"1": Priority.URGENT, "2": Priority.HIGH, "3": Priority.MEDIUM, "4": Priority.LOW}
 _WORDS = "|".join(_PRIORITY_WORDS)
 # a priority word counts where people put one: first or last on the line, in brackets, or
@@ -80,7 +82,7 @@ _P_WORD_EDGE = re.compile(
 )
 _P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!.;\-–—]+\s*", re.I)
 _P_WORD_BRACKET = re.compile(rf"[(\[]\s*({_WORDS})\s*[)\]]", re.I)
-_P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4Il|])(?![\w])\s*[)\]]?")
+_P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4Il|i!])(?![\w])\s*[)\]]?")
 _BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])")
 
 
@@ -144,7 +146,7 @@ _ASSIGNEE_PATTERNS = (
     # a closing bracket is often read as 1, I or l
     re.compile(rf"[(\[]\s*({_NAME}(?:\s+{_NAME})?)\s*(?:[)\]]|[1Il|](?=\s*$))"),
     # a bare dash or ">" before a capitalised name that ends the line: "Buy bin bags — Liam"
-    re.compile(rf"(?:\s[-–—~>]+\s?|[–—]\s?)({_CAP_NAME})\s*$"),
+    re.compile(rf"(?:\s[-–—~>]+\s?|[-–—]\s|[–—])({_CAP_NAME})\s*$"),
 )
 _NOT_NAMES = set(_PRIORITY_WORDS) | {
     "x", "done", "today", "tomorrow", "tonight", "asap", "tbd", "todo", "wip", "ok", "optional",

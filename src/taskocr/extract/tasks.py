@@ -126,6 +126,8 @@ def extract_tasks(
 
 def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Task | None:
     text = c.marker.rest
+    if opts.correct_words:
+        text = correct.split_glued(text)
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     priority, text = parse_priority(text)
     assignee, text = parse_assignee(text)
