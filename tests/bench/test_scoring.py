@@ -124,3 +124,10 @@ def test_matching_is_one_to_one():
 def test_cer_normalises_case_and_spaces():
     assert scoring.cer("  GET   approval ", "Get approval") == 0.0
     assert scoring.cer("", "abcd") == 1.0
+
+
+def test_field_keyword_left_behind_is_named():
+    preds = perfect()
+    preds[2]["task_name"] = "Send invoices by"  # the date was read, its "by" stayed in the title
+    s = scoring.score_page(preds, TRUTH)
+    assert kinds(s) == ["missed: leftover 'by' in the title (the field itself was read)"]

@@ -190,7 +190,7 @@ def make_page(rng: np.random.Generator, split: str = "dev") -> PageContent:
                 pieces.append(Piece("text", "[x]" if done else "[ ]", role="check"))
             else:
                 pieces.append(Piece("box", "☑" if done else "☐", ticked=done, role="check"))
-            forms["done"] = "box" if done else ""
+            forms["done"] = ("[x]" if marker == "[ ]" else "box") if done else ""
         elif marker != "none":
             pieces.append(Piece("text", _marker_text(marker, i), role="marker"))
         tick_front = strike = False

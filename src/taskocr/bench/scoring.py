@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 MATCH_CER = 0.20
 FIELDS = ("assignee", "due_date", "priority", "done", "description")
+_KEYWORDS = ("assigned to:", "owner:", "due", "due:", "by", "->", "=>")
 
 
 def norm(text: str | None) -> str:
@@ -127,6 +128,10 @@ def _classify_missed(t: dict, preds: list[dict], free: set[int]) -> tuple[str, d
         field = _failed_field(preds[pi], t)
         if field:
             return f"missed: unparsed {field} left in the title", info, pi
+        # The field itself was read, but its keyword ("assigned to:", "due", "by") stayed behind.
+        kw = max(_KEYWORDS, key=lambda k: fuzz.ratio(k, after))
+        if fuzz.ratio(kw, after) >= 60:
+            return f"missed: leftover '{kw}' in the title (the field itself was read)", info, pi
         return "missed: extra text after the title (merged line?)", info, pi
     scored = [(cer(preds[pi].get("task_name", ""), t["task_name"]), pi) for pi in free]
     c, pi = min(scored, default=(1.0, None))
