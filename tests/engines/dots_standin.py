@@ -23,9 +23,36 @@ from PIL import Image
 from taskocr.engines import dots_layout as layout
 
 
+def ink_lines(img: Image.Image, dark: int = 110, gap: int = 4) -> list[tuple[float, float, float, float]]:
+    """Boxes around each horizontal band of dark pixels, as fractions of the image, top to bottom:
+    where a written line is, found the same way in the photo and in what the server receives."""
+    import numpy as np
+
+    ink = np.asarray(img.convert("L")) < dark
+    h, w = ink.shape
+    rows = np.flatnonzero(ink.sum(axis=1) > max(2, 0.002 * w))
+    bands, start, prev = [], None, None
+    for r in rows:
+        if start is None:
+            start = prev = r
+        elif r - prev > gap:
+            bands.append((start, prev))
+            start = r
+        prev = r
+    if start is not None:
+        bands.append((start, prev))
+    out = []
+    for y1, y2 in bands:
+        cols = np.flatnonzero(ink[y1:y2 + 1].any(axis=0))
+        out.append((float(cols[0] / w), float(y1 / h), float((cols[-1] + 1) / w), float((y2 + 1) / h)))
+    return out
+
+
 @dataclass
 class Reply:
-    cells: list[dict] | None = None  # bbox as fractions [x1, y1, x2, y2] of the received image
+    # bbox as fractions [x1, y1, x2, y2] of the received image, or "ink": the next written line
+    # found in the received image (so boxes follow whatever cropping happened before the engine)
+    cells: list[dict] | None = None
     text: str | None = None  # raw answer content instead of cells
     wrap: Callable[[str], str] = lambda s: s  # e.g. a Markdown fence, or a cut-off
     finish_reason: str = "stop"
@@ -40,6 +67,7 @@ class Seen:
     image_format: str
     text: str
     authorization: str
+    image: Image.Image = field(repr=False, default=None)
     body: dict = field(repr=False, default_factory=dict)
 
 
@@ -122,7 +150,7 @@ class StandIn:
             problems.append("the text is not the image tokens followed by prompt_layout_all_en")
         if not isinstance(body.get("max_tokens", body.get("max_completion_tokens")), int):
             problems.append("no token limit in the request")
-        seen = Seen(body.get("model"), (w, h), img.format or "", text, auth, body)
+        seen = Seen(body.get("model"), (w, h), img.format or "", text, auth, img.convert("RGB"), body)
         return seen, problems
 
     def _completion(self, model: str, content: str, finish: str) -> dict:
@@ -196,9 +224,11 @@ class StandIn:
                 if reply.text is not None:
                     content = reply.text
                 else:
-                    cells = []
+                    cells, ink = [], iter(ink_lines(seen.image))
                     for c in reply.cells or []:
                         c = dict(c)
+                        if c.get("bbox") == "ink":
+                            c["bbox"] = list(next(ink))
                         if isinstance(c.get("bbox"), list) and all(isinstance(v, float) for v in c["bbox"]):
                             x1, y1, x2, y2 = c["bbox"]
                             c["bbox"] = [round(x1 * w), round(y1 * h), round(x2 * w), round(y2 * h)]

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 pytest.importorskip("openai")
 
-from dots_standin import Reply, StandIn  # noqa: E402
+from dots_standin import Reply, StandIn, ink_lines  # noqa: E402
 
 from taskocr import cli  # noqa: E402
 from taskocr.config import Settings  # noqa: E402
@@ -28,14 +28,19 @@ from taskocr.pipeline import Pipeline, ScanOptions  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 W, H = 1600, 1200
 
-LAYOUT = [
-    {"bbox": [0.10, 0.04, 0.50, 0.10], "category": "Page-header", "text": "Wed 10 Dec"},
-    {"bbox": [0.10, 0.12, 0.60, 0.19], "category": "Section-header", "text": "## Launch checklist"},
-    {"bbox": [0.10, 0.24, 0.90, 0.30], "category": "List-item", "text": "- Get approval -> Hasan 17/12/2025"},
-    {"bbox": [0.10, 0.34, 0.90, 0.40], "category": "List-item", "text": "- [x] Book the venue (Ana) !!"},
-    {"bbox": [0.10, 0.44, 0.90, 0.50], "category": "List-item", "text": "- Send invoices @tom by Friday"},
-    {"bbox": [0.17, 0.51, 0.90, 0.57], "category": "Text", "text": "for the October deliveries"},
-    {"bbox": [0.10, 0.62, 0.90, 0.68], "category": "List-item", "text": "- Call the printer low"},
+# Where each line is written on the photo (fractions of it), and the block dots.ocr reports for
+# it. The stand-in finds the written lines in the image it receives ("ink"), so the boxes it
+# answers follow the pipeline's cropping and resizing, as the real model's would.
+WRITTEN = [
+    (0.10, 0.04, "Page-header", "Wed 10 Dec"),
+    (0.10, 0.12, "Section-header", "## Launch checklist"),
+    (0.10, 0.24, "List-item", "- Get approval -> Hasan 17/12/2025"),
+    (0.10, 0.34, "List-item", "- [x] Book the venue (Ana) !!"),
+    (0.10, 0.44, "List-item", "- Send invoices @tom by Friday"),
+    (0.17, 0.52, "Text", "for the October deliveries"),
+    (0.10, 0.62, "List-item", "- Call the printer low"),
+]
+LAYOUT = [{"bbox": "ink", "category": cat, "text": text} for _, _, cat, text in WRITTEN] + [
     {"bbox": [0.70, 0.80, 0.95, 0.95], "category": "Picture"},
 ]
 
@@ -49,14 +54,13 @@ EXPECTED = [
 
 
 def photo_bytes() -> bytes:
-    """A photo-like JPEG of the list (the stand-in does not read it; the pipeline decodes it)."""
+    """A photo-like JPEG with the list written on it."""
     img = Image.new("RGB", (W, H), (236, 232, 222))
     d = ImageDraw.Draw(img)
     font_path = REPO / "bench/fonts/kalam.woff"
-    font = ImageFont.truetype(str(font_path), 60) if font_path.is_file() else ImageFont.load_default(60)
-    for cell in LAYOUT:
-        if cell.get("text"):
-            d.text((cell["bbox"][0] * W, cell["bbox"][1] * H), cell["text"].lstrip("#- "), fill=(30, 30, 80), font=font)
+    font = ImageFont.truetype(str(font_path), 56) if font_path.is_file() else ImageFont.load_default(56)
+    for x, y, _, text in WRITTEN:
+        d.text((x * W, y * H), text.lstrip("#- ") if text.startswith("#") else text, fill=(30, 30, 80), font=font)
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=90)
     return buf.getvalue()
@@ -94,18 +98,25 @@ def test_cli_scan_returns_exactly_the_layouts_tasks(server, photo, monkeypatch, 
     assert len(server.seen) == 1
 
 
-def test_pipeline_boxes_land_where_the_layout_put_them(server):
+@pytest.mark.parametrize("find_page", ["1", "0"])
+def test_pipeline_boxes_land_on_the_writing(server, find_page):
+    data = photo_bytes()
+    written = ink_lines(Image.open(io.BytesIO(data)))
+    assert len(written) == len(WRITTEN)
     server.queue(Reply(cells=LAYOUT))
-    settings = Settings.from_env({"DOTS_OCR_URL": server.url, "TASKOCR_FIND_PAGE": "0"})
-    result = Pipeline(settings).scan(photo_bytes(), ScanOptions(engine="dots", ref_date=date(2025, 12, 10)))
+    settings = Settings.from_env({"DOTS_OCR_URL": server.url, "TASKOCR_FIND_PAGE": find_page})
+    result = Pipeline(settings).scan(data, ScanOptions(engine="dots", ref_date=date(2025, 12, 10)))
     assert [t.task_name for t in result.tasks] == [e[0] for e in EXPECTED]
-    first = result.tasks[0].bbox
-    x1, y1, x2, y2 = LAYOUT[2]["bbox"]
-    tol = 0.01 * W
-    assert first.x == pytest.approx(x1 * W, abs=tol) and first.y == pytest.approx(y1 * H, abs=tol)
-    assert first.x2 == pytest.approx(x2 * W, abs=tol) and first.y2 == pytest.approx(y2 * H, abs=tol)
-    # the continuation line widened the invoice task's box downwards
-    assert result.tasks[2].bbox.y2 == pytest.approx(LAYOUT[5]["bbox"][3] * H, abs=tol)
+    tol = 0.015 * W
+    for task, line in zip(result.tasks, (2, 3, 4, 6)):
+        x1, y1, x2, y2 = written[line]
+        b = task.bbox
+        assert (b.x, b.y) == pytest.approx((x1 * W, y1 * H), abs=tol), task.task_name
+        assert b.x2 == pytest.approx(x2 * W, abs=tol), task.task_name
+        if task.description:  # the continuation line widened the box downwards
+            assert b.y2 == pytest.approx(written[5][3] * H, abs=tol)
+        else:
+            assert b.y2 == pytest.approx(y2 * H, abs=tol), task.task_name
 
 
 def test_auto_falls_back_per_image_when_the_server_fails(server, monkeypatch):
