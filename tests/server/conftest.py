@@ -79,3 +79,13 @@ def stack(tmp_path_factory):
     finally:
         s.stop()
         drop_database(url)
+        _drop_queue(s.env["TASKOCR_QUEUE"])
+
+
+def _drop_queue(name: str) -> None:
+    """Leave the shared Redis as found: remove this run's queue and its bindings."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in list(client.scan_iter(match=f"*{name}*")):
+        client.delete(key)

@@ -32,6 +32,7 @@ def started() -> None:
         log.exception("could not preload the OCR engine")
     try:
         close_old_connections()  # the forked child must not reuse the parent's connection
+        _forget_dead_neighbours()
         WorkerInfo.objects.update_or_create(
             name=_name(),
             defaults={"backend": settings.backend, "engine": engine, "error": error[:2000],
@@ -39,6 +40,18 @@ def started() -> None:
         )
     except Exception:
         log.warning("could not record this worker for the health check", exc_info=True)
+
+
+def _forget_dead_neighbours() -> None:
+    """Drop records of processes on this host that are gone (killed without a goodbye)."""
+    host = socket.gethostname()
+    for w in WorkerInfo.objects.filter(name__startswith=f"{host}:"):
+        try:
+            os.kill(int(w.name.rsplit(":", 1)[1]), 0)
+        except ProcessLookupError:
+            w.delete()
+        except (ValueError, PermissionError):
+            pass
 
 
 def stopped() -> None:
