@@ -253,44 +253,86 @@ def ink_region(img: np.ndarray) -> tuple[float, float, float, float] | None:
 def find_page_quad(rgb: np.ndarray, *, min_area: float = 0.15) -> np.ndarray | None:
     """Corners (tl, tr, br, bl) of the sheet of paper, or None when no clear sheet is seen.
 
-    A sheet is the largest convex four-sided region that is brighter and less saturated than
-    its surroundings. When the page fills the frame (a scan, a screenshot) there is no
-    border to find, and the image is used as it is.
+    Several cues each propose a sheet: brightness against the desk, colour against the desk
+    (which survives a shadow across the page), and closed outlines of edges. Every proposal
+    must be a convex four-sided region, and the one whose sides run along real edges in the
+    photo wins. When the page fills the frame (a scan, a screenshot) there is no border to
+    find, and the image is used as it is.
     """
     h, w = rgb.shape[:2]
     f = 640 / max(h, w)
     small = cv2.resize(rgb, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
-    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
-    # paper: bright and grey-ish; score = value minus saturation, thresholded by Otsu
-    score = cv2.subtract(hsv[..., 2], hsv[..., 1] // 2)
-    score = cv2.GaussianBlur(score, (7, 7), 0)
-    _, mask = cv2.threshold(score, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (5, 5), 0)
+    edges = cv2.dilate(cv2.Canny(gray, 30, 90), np.ones((3, 3), np.uint8))
+    best, best_score = None, 0.0
+    for mask in _page_masks(small, edges):
+        quad = _quad_from_mask(mask, min_area)
+        if quad is None or _touches_border(quad, small.shape, margin=2) >= 3:
+            continue
+        support = _edge_support(quad, edges)
+        area = cv2.contourArea(quad.astype(np.float32)) / (small.shape[0] * small.shape[1])
+        score = support + 0.2 * area  # mostly edges; a larger sheet breaks near-ties
+        if support >= 0.55 and score > best_score:
+            best, best_score = quad, score
+    return None if best is None else _order_corners(best / f)
+
+
+def _page_masks(small: np.ndarray, edges: np.ndarray):
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)  # fill handwriting inside the page
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+
+    def otsu(channel):
+        _, m = cv2.threshold(cv2.GaussianBlur(channel, (7, 7), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, kernel)  # fill the writing inside the page
+        return cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)
+
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
+    yield otsu(cv2.subtract(hsv[..., 2], hsv[..., 1] // 2))  # paper: bright and grey-ish
+    # chromaticity does not change in a shadow; the desk's is read off the frame's border
+    rgbf = small.astype(np.float32) + 1.0
+    chroma = rgbf / rgbf.sum(axis=2, keepdims=True)
+    ring = np.concatenate([chroma[:4].reshape(-1, 3), chroma[-4:].reshape(-1, 3),
+                           chroma[:, :4].reshape(-1, 3), chroma[:, -4:].reshape(-1, 3)])
+    dist = np.linalg.norm(chroma - np.median(ring, axis=0), axis=2)
+    yield otsu(cv2.normalize(dist, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8))
+    # regions closed off by edges: the sheet's outline holds even where colours are alike
+    closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, kernel)
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(edges)
+    cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+    yield filled
+
+
+def _quad_from_mask(mask: np.ndarray, min_area: float) -> np.ndarray | None:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
-    area_img = small.shape[0] * small.shape[1]
+    area_img = mask.shape[0] * mask.shape[1]
     best = max(contours, key=cv2.contourArea)
     area = cv2.contourArea(best)
     if area < min_area * area_img or area > 0.97 * area_img:
         return None
     hull = cv2.convexHull(best)
-    quad = None
     peri = cv2.arcLength(hull, True)
     for eps in (0.02, 0.03, 0.04, 0.06):
         approx = cv2.approxPolyDP(hull, eps * peri, True)
         if len(approx) == 4:
             quad = approx.reshape(4, 2).astype(np.float64)
-            break
-    if quad is None:
-        return None
-    if cv2.contourArea(quad.astype(np.float32)) < 0.85 * area:
-        return None  # the mask is not four-sided: a torn sheet, a hand over it, clutter
-    if _touches_border(quad, small.shape, margin=2) >= 3:
-        return None  # the sheet runs off the frame on most sides: nothing to flatten
-    return _order_corners(quad / f)
+            # a torn sheet, a hand over it or clutter is not four-sided
+            return quad if cv2.contourArea(quad.astype(np.float32)) >= 0.85 * area else None
+    return None
+
+
+def _edge_support(quad: np.ndarray, edges: np.ndarray, samples: int = 60) -> float:
+    """Share of points along the quad's sides that lie on an edge of the photo."""
+    h, w = edges.shape
+    hits = total = 0
+    for a, b in zip(quad, np.roll(quad, -1, axis=0)):
+        for t in np.linspace(0.05, 0.95, samples):
+            x, y = (a + (b - a) * t).round().astype(int)
+            if 2 <= x < w - 2 and 2 <= y < h - 2:  # the frame's border says nothing
+                total += 1
+                hits += edges[y, x] > 0
+    return hits / total if total else 0.0
 
 
 def _touches_border(quad: np.ndarray, shape, margin: int) -> int:

@@ -124,7 +124,7 @@ def split_glued(text: str) -> str:
         parts = seg.corrected_string.split()
         if len(parts) < 2 or "".join(parts) != token.lower():
             return token
-        if any(p not in known or (len(p) == 1 and p not in ("a", "i")) for p in parts):
+        if any(p not in sym.words or (len(p) == 1 and p not in ("a", "i")) for p in parts):
             return token
         out, i = [], 0
         for p in parts:

@@ -57,6 +57,8 @@ def classify(rows: list[Row]) -> list[_Classified]:
     bulleted_share = sum(m.bulleted for _, m in content) / len(content) if content else 0.0
     heights = sorted(r.height for r, _ in content) or [1.0]
     median_h = heights[len(heights) // 2]
+    lefts = sorted(r.bbox.x for r, _ in content) or [0.0]
+    margin = lefts[len(lefts) // 3]  # where most lines start; indented lines start further in
     out: list[_Classified] = []
     last_task: _Classified | None = None
     for row, marker in marked:
@@ -70,8 +72,8 @@ def classify(rows: list[Row]) -> list[_Classified]:
             not marker.bulleted and _looks_like_heading(row, text, median_h, bulleted_share, first)
         ):
             role = Role.HEADING
-        elif not marker.bulleted and last_task is not None and bulleted_share >= 0.5:
-            if _is_continuation(row, text, last_task.row, median_h):
+        elif not marker.bulleted and last_task is not None:
+            if _is_continuation(row, text, last_task.row, median_h, margin, bulleted_share):
                 role = Role.CONTINUATION
         c = _Classified(row, marker, role)
         out.append(c)
@@ -96,11 +98,17 @@ def _looks_like_heading(row: Row, text: str, median_h: float, bulleted_share: fl
     return False
 
 
-def _is_continuation(row: Row, text: str, task_row: Row, median_h: float) -> bool:
-    indent = row.bbox.x - task_row.bbox.x
-    if indent > 0.9 * median_h:
-        return True
-    return text[:1].islower() and indent > 0.3 * median_h
+def _is_continuation(
+    row: Row, text: str, task_row: Row, median_h: float, margin: float, bulleted_share: float
+) -> bool:
+    """An unbulleted line under a task that starts further in than the list's lines do.
+
+    Small bullets are often lost by OCR, so the list's left margin (where most lines start)
+    is the reference as well as the task line above."""
+    indent = min(row.bbox.x - task_row.bbox.x, row.bbox.x - margin)
+    if bulleted_share >= 0.5:
+        return indent > 0.9 * median_h or (text[:1].islower() and indent > 0.3 * median_h)
+    return indent > 0.6 * median_h
 
 
 def extract_tasks(
