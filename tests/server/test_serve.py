@@ -8,6 +8,7 @@ import os
 import queue
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -137,6 +138,13 @@ def test_serve_end_to_end_with_the_mock_engine(tmp_path):
         assert landed.status_code == 200 and landed.url == url + "api/docs/"
         assert browser.get(url + "api/jobs/").json()["count"] == 1  # session auth
         assert requests.Session().get(link).status_code == 410  # used up
+        admin = browser.get(url + "admin/jobs/job/")  # the local user may use the admin
+        assert admin.status_code == 200 and job["transaction_id"] in admin.text
+
+        with sqlite3.connect(home / "taskocr.sqlite3") as db:  # readers beside the writer
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        with sqlite3.connect(home / "broker.sqlite3") as db:
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
         # a user made by `taskocr createuser` gets a working token of their own
         other = served.taskocr("createuser", "dana", "--token")

@@ -244,7 +244,6 @@ def _measure(args, svc: Service, photos: list[bytes], row: Row) -> None:
     jobs: dict[str, dict] = {}
     while time.monotonic() < deadline:
         jobs = {}
-        page = "/api/jobs/?page_size=100"
         status, body = watcher.request("GET", "/api/jobs/")
         pages = 0
         while status == 200 and pages < 100:
