@@ -145,13 +145,14 @@ def test_edit_add_delete_tasks_then_export(stack):
     job = stack.wait_done(stack.alice, job_id)
     first = job["extracted_tasks"][0]
 
-    patched = alice.patch(f"{stack.url}/api/tasks/{first['id']}/",
-                          json={"task_name": "Get sign-off", "done": True, "due_date": "2030-01-31", "priority": "urgent"})
+    change = {"task_name": "Get sign-off", "done": True, "due_date": "2030-01-31", "priority": "urgent"}
+    patched = alice.patch(f"{stack.url}/api/tasks/{first['id']}/", json=change)
     assert patched.status_code == 200, patched.text
     assert patched.json()["task_name"] == "Get sign-off" and patched.json()["done"] is True
     _error(alice.patch(f"{stack.url}/api/tasks/{first['id']}/", json={"priority": "someday"}), 400, "invalid")
 
-    added = alice.post(f"{stack.url}/api/jobs/{job_id}/tasks/", json={"task_name": "Water the plants", "assignee": "Ana"})
+    new = {"task_name": "Water the plants", "assignee": "Ana"}
+    added = alice.post(f"{stack.url}/api/jobs/{job_id}/tasks/", json=new)
     assert added.status_code == 201, added.text
     assert added.json()["position_index"] == max(t["position_index"] for t in job["extracted_tasks"]) + 1
     _error(alice.post(f"{stack.url}/api/jobs/{job_id}/tasks/", json={"assignee": "Ana"}), 400, "invalid")

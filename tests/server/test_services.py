@@ -112,6 +112,21 @@ def test_transient_failures_back_off_then_give_up(user, published, monkeypatch):
     assert job.status == "failed" and "gave up after" in job.error_message
 
 
+def test_a_crashing_pipeline_fails_the_job_at_once(user, published, monkeypatch):
+    from taskocr.server.jobs.models import Job
+    from taskocr.server.jobs.services import runner
+
+    class Buggy:
+        def scan(self, data, options):
+            raise KeyError("bbox")
+
+    monkeypatch.setattr(runner, "pipeline", lambda: Buggy())
+    job, _ = _upload(user, "crash")
+    assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.FAILED
+    job = Job.objects.get(pk=job.pk)
+    assert job.status == "failed" and job.error_code == "internal_error" and "KeyError" in job.error_message
+
+
 def test_requeue_rules(user, published, monkeypatch):
     from django.utils import timezone
 
@@ -168,7 +183,8 @@ def test_ics_and_markdown_exports(user, published):
     from taskocr.server.jobs.services import editing, exports
 
     job, _ = _upload(user, "export")
-    editing.add_task(user, job.pk, {"task_name": "Pay rent [urgent]", "due_date": date(2031, 2, 1), "priority": "urgent"})
+    rent = {"task_name": "Pay rent [urgent]", "due_date": date(2031, 2, 1), "priority": "urgent"}
+    editing.add_task(user, job.pk, rent)
     editing.add_task(user, job.pk, {"task_name": "Old thing", "done": True, "priority": "low"})
     cal = Calendar.from_ical(exports.export(job, "ics").content)
     todos = {str(t["SUMMARY"]): t for t in cal.walk("VTODO")}

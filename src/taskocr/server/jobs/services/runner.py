@@ -93,6 +93,9 @@ def run_job(job_id, task_id: str) -> RunResult:
         return _fail(job.pk, task_id, exc.code, exc.message)
     except SoftTimeLimitExceeded as exc:
         return _retry_or_fail(job, task_id, "timeout", f"the scan ran past the time limit ({exc})")
+    except Exception as exc:  # a bug in the pipeline: say so now rather than after every retry
+        log.exception("job %s: the scan crashed", job.pk)
+        return _fail(job.pk, task_id, "internal_error", f"the scan crashed: {type(exc).__name__}: {exc}")
     return _save(job.pk, task_id, result, time.perf_counter() - t0)
 
 
