@@ -108,6 +108,25 @@ def preload() -> None:
     _lexicon()
 
 
+SPLIT_MIN_COUNT = 3_000_000  # parts must be everyday words, not rare ones ("contr", "aet")
+_SHORT_WORDS = {"a", "i", "an", "as", "at", "be", "by", "do", "go", "if", "in", "is", "it", "me",
+                "my", "no", "of", "on", "or", "so", "to", "up", "us", "we"}
+
+
+def _split_part_ok(part: str, sym) -> bool:
+    if len(part) <= 2:
+        return part in _SHORT_WORDS
+    return sym.words.get(part, 0) >= SPLIT_MIN_COUNT
+
+
+def _near_keyword(token: str) -> bool:
+    """A misread field word ("criticat") must reach the field parsers whole."""
+    from .dates import FUZZY_WORDS
+    from .fields import PRIORITY_WORDS
+
+    return any(len(k) >= 5 and Levenshtein.distance(token, k) <= 1 for k in (*PRIORITY_WORDS, *FUZZY_WORDS))
+
+
 def split_glued(text: str) -> str:
     """Put back the spaces OCR drops between handwritten words ("Packthekitchen boxes").
 
@@ -124,7 +143,7 @@ def split_glued(text: str) -> str:
         parts = seg.corrected_string.split()
         if len(parts) < 2 or "".join(parts) != token.lower():
             return token
-        if any(p not in sym.words or (len(p) == 1 and p not in ("a", "i")) for p in parts):
+        if any(not _split_part_ok(p, sym) for p in parts) or _near_keyword(token.lower()):
             return token
         out, i = [], 0
         for p in parts:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..config import DateOrder
 from .fields import tidy
 
-_ONE = str.maketrans({"I": "1", "l": "1", "|": "1"})
+_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
 _LEAD = r"(?:(?:due|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:\-]?\s*)?"
 _SEP = r"[/.\-|\\lI]"
 _ISO = re.compile(rf"{_LEAD}(?<!\d)(20\d\d)\s?[-/.]\s?(\d{{1,2}})\s?[-/.]\s?(\d{{1,2}})(?!\d)", re.I)
@@ -28,7 +28,7 @@ _NUMERIC = re.compile(
 _GLUED = re.compile(rf"{_LEAD}(?<![\w/])(\d[\d/.\-|\\lI]{{4,10}}\d)(?![\w/])", re.I)
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # a handwritten 1 is often read as I, l or |
-_DAY = r"(\d{1,2}|[Il|]\d?|\d[Il|])(?:st|nd|rd|th)?(?![\w])"
+_DAY = r"(\d{1,2}|[Il|]\d?|\d[Il|O])(?:st|nd|rd|th)?(?![\w])"
 _NAMED = re.compile(
     rf"{_LEAD}\b(?:{_DAY}\s*(?:of\s+)?({_MONTHS})|({_MONTHS})\s*{_DAY})(?:,?\s*(20\d\d))?\b",
     re.I,
@@ -131,7 +131,7 @@ _DIGITISH = re.compile(
 )
 _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Z": "2", "z": "2", "S": "5", "s": "5", "I": "1", "l": "1", "|": "1"})
 # relative words as OCR misreads them at the end of a line ("todal", "tomorow", "Fridav")
-_FUZZY_WORDS = ("today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+FUZZY_WORDS = ("today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _fix_digits(text: str) -> str:
@@ -156,7 +156,7 @@ def _fix_last_word(text: str) -> str:
     m = re.search(r"([A-Za-z]{5,})\W*$", text)
     if m:
         word = m.group(1).lower()
-        for w in _FUZZY_WORDS:
+        for w in FUZZY_WORDS:
             if Levenshtein.distance(word, w) <= (1 if len(w) <= 6 else 2):
                 return text[: m.start(1)] + w
     return text

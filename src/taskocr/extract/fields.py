@@ -47,6 +47,17 @@ _NUMBERED = re.compile(
 )
 
 
+# what a ticked box becomes in a list of empty boxes: one stray capital or symbol
+_TICKED_GUESS = re.compile(r"^(?![AaIi0-9])([^\s\w]|[A-Z])\s+(?=\S)")
+
+
+def ticked_box_guess(text: str) -> Marker | None:
+    """In a list whose other lines start with empty boxes, a line starting with a lone
+    letter such as "M" or "X" started with a ticked box the recogniser could not name."""
+    m = _TICKED_GUESS.match(text.strip())
+    return Marker(True, True, text.strip()[m.end():].strip()) if m else None
+
+
 def parse_marker(text: str) -> Marker:
     s = text.strip()
     bulleted = False
@@ -56,7 +67,9 @@ def parse_marker(text: str) -> Marker:
     for pattern, done in ((_CHECKED_BOX, True), (_TICK, True), (_EMPTY_BOX, False)):
         m = pattern.match(s)
         if m:
-            return Marker(True, done, s[m.end():].strip())
+            rest = s[m.end():]
+            after = _BULLET.match(rest) or _NUMBERED.match(rest)  # "✓ a) …": tick, then number
+            return Marker(True, done, (rest[after.end():] if after else rest).strip())
     # a tick written after the text ("Buy milk ✓") also marks it done
     m = re.search(rf"\s*[{_TICKS}]\s*$", s)
     if m:
@@ -66,14 +79,14 @@ def parse_marker(text: str) -> Marker:
 
 # --- priority ---------------------------------------------------------------------------------
 
-_PRIORITY_WORDS: dict[str, Priority] = {
+PRIORITY_WORDS: dict[str, Priority] = {
     "urgent": Priority.URGENT, "asap": Priority.URGENT, "critical": Priority.URGENT,
     "high": Priority.HIGH, "important": Priority.HIGH,
     "low": Priority.LOW, "minor": Priority.LOW, "whenever": Priority.LOW, "someday": Priority.LOW,
 }
 _ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "!": "1"})
 _P_LEVELS = {"1": Priority.URGENT, "2": Priority.HIGH, "3": Priority.MEDIUM, "4": Priority.LOW}
-_WORDS = "|".join(_PRIORITY_WORDS)
+_WORDS = "|".join(PRIORITY_WORDS)
 # a priority word counts where people put one: first or last on the line, in brackets, or
 # with "priority"; inside the title ("review low-risk items") it is just a word
 _P_WORD_EDGE = re.compile(
@@ -97,7 +110,7 @@ def parse_priority(text: str) -> tuple[Priority | None, str]:
     for rx in (_P_WORD_LEAD, _P_WORD_BRACKET, _P_WORD_EDGE):
         m = rx.search(text)
         if m:
-            take(_PRIORITY_WORDS[m.group(1).lower()])
+            take(PRIORITY_WORDS[m.group(1).lower()])
             text = text[: m.start()] + " " + text[m.end():]
     if found is None:
         text, found = _fuzzy_last_word(text)
@@ -121,7 +134,7 @@ def _fuzzy_last_word(text: str) -> tuple[str, Priority | None]:
     if not m:
         return text, None
     word = re.sub(r"['’]", "", m.group(1)).lower()
-    for key, p in _PRIORITY_WORDS.items():
+    for key, p in PRIORITY_WORDS.items():
         if len(key) >= 5 and Levenshtein.distance(word, key) <= 1:
             return text[: m.start()], p
     return text, None
@@ -136,7 +149,7 @@ def _rank(p: Priority) -> int:
 _NAME = r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 _CAP_NAME = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 # Arrows as written and as OCR reads a hand-drawn one: →, ->, =>, ~>, -7, —>, »
-_ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)"
+_ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)[>»›.:]*"
 # "owner" as OCR reads it: owner, owne r, ownet, own3r; "assigned to" as "assigned ta"
 _OWNER = r"(?:assigned\s*t[oa0]|own\s?e?\s?[rtn]|assignee|who)"
 _ASSIGNEE_PATTERNS = (
@@ -148,7 +161,7 @@ _ASSIGNEE_PATTERNS = (
     # a bare dash or ">" before a capitalised name that ends the line: "Buy bin bags — Liam"
     re.compile(rf"(?:\s[-–—~>]+\s?|[-–—]\s|[–—])({_CAP_NAME})\s*$"),
 )
-_NOT_NAMES = set(_PRIORITY_WORDS) | {
+_NOT_NAMES = set(PRIORITY_WORDS) | {
     "x", "done", "today", "tomorrow", "tonight", "asap", "tbd", "todo", "wip", "ok", "optional",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",

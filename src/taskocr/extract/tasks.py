@@ -12,7 +12,7 @@ from ..config import DateOrder
 from ..model import BBox, Line, LineKind, Priority, Task
 from . import correct
 from .dates import parse_due_date
-from .fields import Marker, parse_assignee, parse_marker, parse_priority, tidy
+from .fields import Marker, parse_assignee, parse_marker, parse_priority, ticked_box_guess, tidy
 from .layout import Row, group_rows
 
 
@@ -53,6 +53,8 @@ def _alnum(text: str) -> int:
 
 def classify(rows: list[Row]) -> list[_Classified]:
     marked = [(row, parse_marker(row.text)) for row in rows]
+    if sum(m.done is False for _, m in marked) >= 2:  # a list of checkboxes
+        marked = [(r, (ticked_box_guess(r.text) or m) if m.done is None else m) for r, m in marked]
     content = [(r, m) for r, m in marked if _alnum(m.rest) >= 2]
     bulleted_share = sum(m.bulleted for _, m in content) / len(content) if content else 0.0
     heights = sorted(r.height for r, _ in content) or [1.0]
