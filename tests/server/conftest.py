@@ -31,10 +31,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def django_db(tmp_path_factory):
-    """Django configured in this process against its own database, migrated."""
+    """Django configured in this process against its own database, migrated. The
+    environment is only borrowed for the set-up (Django reads it once), so tests of other
+    directories in the same run see the environment they started with."""
     url = create_database()
     home = tmp_path_factory.mktemp("inproc-home")
-    os.environ.update({
+    mp = pytest.MonkeyPatch()
+    for key, value in {
         "DJANGO_SETTINGS_MODULE": "taskocr.server.settings",
         "DATABASE_URL": url,
         "TASKOCR_HOME": str(home),
@@ -42,14 +45,26 @@ def django_db(tmp_path_factory):
         "CELERY_RESULT_BACKEND": "cache+memory://",
         "OCR_BACKEND": "mock",
         "TASKOCR_QUEUE": "taskocr-inproc",
-    })
+    }.items():
+        mp.setenv(key, value)
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    mp.undo()
+
+    from taskocr.config import Settings
+    from taskocr.pipeline import Pipeline
+    from taskocr.server.jobs.services import runner
+
+    # a pipeline of our own: the process-wide one may have been built by another test dir
+    mock = Pipeline(Settings(backend="mock", home=home))
+    session_mp = pytest.MonkeyPatch()
+    session_mp.setattr(runner, "pipeline", lambda: mock)
     yield url
+    session_mp.undo()
     from django.db import connections
 
     connections.close_all()
