@@ -131,3 +131,11 @@ def test_field_keyword_left_behind_is_named():
     preds[2]["task_name"] = "Send invoices by"  # the date was read, its "by" stayed in the title
     s = scoring.score_page(preds, TRUTH)
     assert kinds(s) == ["missed: leftover 'by' in the title (the field itself was read)"]
+
+
+def test_title_edits_list_character_confusions():
+    assert scoring.edits("book the vanue", "Book the venue") == ["e>a"]
+    assert scoring.edits("Cal the printer", "Call the printer") == ["l>"]
+    preds = perfect()
+    preds[1]["task_name"] = "book the vanue"
+    assert scoring.aggregate([scoring.score_page(preds, TRUTH)])["title_edits"] == [("e>a", 1)]

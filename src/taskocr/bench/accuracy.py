@@ -165,6 +165,9 @@ def format_errors(report: dict, top: int = 10) -> str:
             continue
         out.append(f"\n{r['engine']}: most common errors ({r.get('error_log', 'no log')})")
         out += [f"  {n:5d}  {kind}" for kind, n in r["error_kinds"][:top]]
+        if r.get("title_edits"):
+            out.append("  title edits in matched tasks (truth>pred): "
+                       + ", ".join(f"'{e}' {n}" for e, n in r["title_edits"][:top]))
     return "\n".join(out)
 
 

@@ -31,6 +31,17 @@ def cer(pred: str, truth: str) -> float:
     return Levenshtein.distance(p, t) / max(1, len(t))
 
 
+def edits(pred: str, truth: str) -> list[str]:
+    """Character edits that turn the truth title into the prediction: "a>o", "e>", ">l"."""
+    t, p = norm(truth), norm(pred)
+    out = []
+    for op in Levenshtein.editops(t, p):
+        src = t[op.src_pos] if op.tag != "insert" else ""
+        dst = p[op.dest_pos] if op.tag != "delete" else ""
+        out.append(f"{src}>{dst}")
+    return out
+
+
 def match(preds: list[dict], truths: list[dict], threshold: float = MATCH_CER) -> list[tuple[int, int, float]]:
     """(truth index, pred index, CER) pairs, one-to-one, each with CER <= threshold."""
     pairs = sorted(
@@ -166,7 +177,8 @@ def score_page(preds: list[dict], truth: dict) -> PageScore:
         s.cers.append(c)
         if c > 0:
             s.errors.append({"kind": "title: inexact (0 < CER <= 0.2)", "truth": t["task_name"],
-                             "pred": p.get("task_name"), "cer": round(c, 3)})
+                             "pred": p.get("task_name"), "cer": round(c, 3),
+                             "edits": edits(p.get("task_name", ""), t["task_name"])})
         for f in FIELDS:
             ok = field_ok(f, p, t)
             s.fields[f].append(ok)
@@ -202,4 +214,6 @@ def aggregate(scores: list[PageScore]) -> dict:
         vals = [v for s in scores for v in s.fields[f]]
         out[f"{f}_acc"] = sum(vals) / len(vals) if vals else None
     out["error_kinds"] = Counter(e["kind"] for s in scores for e in s.errors).most_common()
+    # Which characters the OCR confuses inside otherwise matched titles (for correct.py).
+    out["title_edits"] = Counter(x for s in scores for e in s.errors for x in e.get("edits", ())).most_common(20)
     return out
