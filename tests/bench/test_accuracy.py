@@ -67,3 +67,17 @@ def test_main_prints_table_and_json(tiny_set, tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["engines"][0]["images"] == 2
     assert accuracy.main(["--engine", "mock", "--data", str(tmp_path / "nothing")]) == 2
+
+
+def test_a_crash_on_one_image_is_reported_not_fatal(tiny_set, tmp_path, monkeypatch):
+    real = accuracy._scan
+
+    def flaky(pipeline, choice, data, truth, roster, ref_date):
+        if truth["image"] == "0001.jpg":
+            raise ValueError("invalid literal for int()")
+        return real(pipeline, choice, data, truth, roster, ref_date)
+
+    monkeypatch.setattr(accuracy, "_scan", flaky)
+    row = accuracy.run(["mock"], tiny_set, out_dir=tmp_path)["engines"][0]
+    assert row["images"] == 2
+    assert ("scan crashed (bug)", 1) in row["error_kinds"]

@@ -92,10 +92,13 @@ def run_engine(choice: EngineChoice, data_dir: Path, truths: list[dict], roster:
             lines = [ln.text for ln in result.lines]
         except TaskOCRError as exc:  # a failed image scores as "nothing found"
             preds, failure = [], f"{exc.code}: {exc.message}"
+        except Exception as exc:  # a bug on one image must not hide the other results
+            preds, failure = [], f"crash: {type(exc).__name__}: {exc}"
         seconds.append(time.perf_counter() - t0)
         s = scoring.score_page(preds, truth)
         if failure:
-            s.errors.insert(0, {"kind": "scan failed", "detail": failure})
+            kind = "scan crashed (bug)" if failure.startswith("crash:") else "scan failed"
+            s.errors.insert(0, {"kind": kind, "detail": failure})
         scores.append(s)
         log.append({
             "image": truth["image"], "font": truth["font"], "split": truth["split"],
