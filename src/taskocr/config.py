@@ -63,6 +63,7 @@ class Settings:
     date_order: DateOrder = DateOrder.DMY
     people: tuple[str, ...] = ()
     find_page: bool = True
+    work_long_side: int = 2200  # pixels of the page region handed to the engines
     correct_words: bool = True
     limits: Limits = field(default_factory=Limits)
     dots: DotsSettings = field(default_factory=DotsSettings)
@@ -99,6 +100,7 @@ class Settings:
                 date_order=DateOrder(g("TASKOCR_DATE_ORDER", "dmy").lower()),
                 people=_people(g("TASKOCR_PEOPLE", "")),
                 find_page=_bool(g("TASKOCR_FIND_PAGE", "1")),
+                work_long_side=int(g("TASKOCR_WORK_SIDE", "2200")),
                 correct_words=_bool(g("TASKOCR_CORRECT_WORDS", "1")),
                 limits=limits,
                 dots=dots,

@@ -61,10 +61,10 @@ class Pipeline:
         t_all = time.perf_counter()
 
         with timer.stage("decode"):
-            loaded = imaging.load_image(data, s.limits)
+            loaded = imaging.load_image(data, s.limits, work_long_side=s.work_long_side)
         info = loaded.info
         with timer.stage("page"):
-            page = imaging.prepare_page(loaded, find_page=s.find_page)
+            page = imaging.prepare_page(loaded, find_page=s.find_page, long_side=s.work_long_side)
         with timer.stage("ocr"):
             rec = self.registry.recognize(page.image, opts.engine or s.backend)
         with timer.stage("extract"):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from taskocr.config import DateOrder
-from taskocr.extract.correct import find_person, match_person
+from taskocr.extract.correct import find_person, match_person, split_glued
 from taskocr.extract.dates import parse_due_date
 from taskocr.extract.fields import parse_assignee, parse_marker, parse_priority
 from taskocr.model import Priority
@@ -41,6 +41,10 @@ REF = date(2025, 12, 3)  # a Wednesday
         ("I. Buy milk", True, None, "Buy milk"),  # "1." read as "I."
         (". Buy milk", True, None, "Buy milk"),  # "•" read as "."
         ("Buy milk √", False, True, "Buy milk"),
+        ("✓ a) Buy milk", True, True, "Buy milk"),  # a tick written before the number
+        ("[J Buy milk", True, False, "Buy milk"),  # hand-drawn empty boxes as OCR reads them
+        ("CJ Buy milk", True, False, "Buy milk"),
+        ("s. Buy milk", True, None, "Buy milk"),  # "5." read as "s."
     ],
 )
 def test_marker(text, bulleted, done, rest):
@@ -66,6 +70,17 @@ def test_marker(text, bulleted, done, rest):
         ("Get approval", None, "Get approval"),
         ("Check (today)", None, "Check (today)"),
         ("Fix login -> Mary Jane", "Mary Jane", "Fix login"),
+        ("Fix login →> Omar", "Omar", "Fix login"),
+        ("Fix login ->.Rosa", "Rosa", "Fix login"),
+        ("Buy bin bags— Liam", "Liam", "Buy bin bags"),
+        ("clean up the garage - Diego", "Diego", "clean up the garage"),
+        ("ASK THE LANDLORD- HASAN", "Hasan", "ASK THE LANDLORD"),
+        ("walk to the post office assigned to. Viktor", "Viktor", "walk to the post office"),
+        ("Review numbers assigned ta Arjun", "Arjun", "Review numbers"),
+        ("Draft the grant Owner. Arjun", "Arjun", "Draft the grant"),
+        ("Finish the album [ElenaI", "Elena", "Finish the album"),
+        ("Fix the login bug > Viktor", "Viktor", "Fix the login bug"),
+        ("Follow-up call with Dana", None, "Follow-up call with Dana"),
     ],
 )
 def test_assignee(text, name, rest):
@@ -94,6 +109,10 @@ def test_assignee(text, name, rest):
         ("Fix the leak p3", Priority.MEDIUM, "Fix the leak"),
         ("Fix the leak (p4)", Priority.LOW, "Fix the leak"),
         ("Fix the leak pl", Priority.URGENT, "Fix the leak"),  # p1 read as pl
+        ("URGENT. Pick up the dog", Priority.URGENT, "Pick up the dog"),
+        ("Prepare questions URGEN'T", Priority.URGENT, "Prepare questions"),  # misread word
+        ("FEED THE STARTER MINOTR", Priority.LOW, "FEED THE STARTER"),
+        ("Vacuum the car criticat", Priority.URGENT, "Vacuum the car"),
         ("Fix the leak", None, "Fix the leak"),
         ("Review low-risk items", None, "Review low-risk items"),
         ("Follow up on the high street lease", None, "Follow up on the high street lease"),
@@ -120,6 +139,10 @@ def test_priority(text, priority, rest):
         ("Get approval 17th December 2026", "dmy", date(2026, 12, 17), "Get approval"),
         ("Get approval Jan 5", "dmy", date(2026, 1, 5), "Get approval"),  # next one after REF
         ("Get approval by Feb I", "dmy", date(2026, 2, 1), "Get approval"),  # 1 read as I
+        ("PLAN MEALS BY FEB 1O", "dmy", date(2026, 2, 10), "PLAN MEALS"),  # 0 read as O
+        ("Draft the email byThursday", "dmy", date(2025, 12, 4), "Draft the email"),
+        ("Prepare the board deck todal", "dmy", REF, "Prepare the board deck"),
+        ("Get cash Due z3/8", "dmy", date(2026, 8, 23), "Get cash"),
         ("Get approval Friday", "dmy", date(2025, 12, 5), "Get approval"),
         ("Get approval by Friday", "dmy", date(2025, 12, 5), "Get approval"),
         ("Get approval by Wednesday", "dmy", date(2025, 12, 10), "Get approval"),  # not today
@@ -160,6 +183,12 @@ def test_roster_match(name, expected):
     assert match_person(name, ("Hasan", "Ana", "Tomás", "Priya")) == expected
 
 
+def test_bare_roster_name_ending_a_long_line_is_the_assignee():
+    people = ("Ravi", "Ana")
+    assert find_person("mow the back lawn Ravi", people) == ("Ravi", "mow the back lawn")
+    assert find_person("have lunch with Ravi", people) == (None, "have lunch with Ravi")
+
+
 def test_roster_leaves_a_name_alone_when_two_people_fit():
     assert match_person("Jon", ("John", "Joan")) is None
 
@@ -176,3 +205,18 @@ def test_roster_leaves_a_name_alone_when_two_people_fit():
 )
 def test_find_person_behind_a_misread_arrow(text, person, rest):
     assert find_person(text, ("Hasan", "Ana")) == (person, rest)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Packthekitchen boxes", "Pack the kitchen boxes"),
+        ("Draftthewelcomeemail", "Draft the welcome email"),
+        ("Rosasomeday", "Rosa someday"),
+        ("approve the vendor contraet", "approve the vendor contraet"),  # rare parts: left alone
+        ("Vacuum the car criticat", "Vacuum the car criticat"),  # a field word, misread
+        ("Schedule the onboarding", "Schedule the onboarding"),
+    ],
+)
+def test_glued_words_are_split_only_into_common_words(text, expected):
+    assert split_glued(text) == expected

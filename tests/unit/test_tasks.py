@@ -93,3 +93,38 @@ def test_word_repair_only_touches_unsure_lines():
     sure = extract_tasks([line("- Schedule the meetimg", 100, 100, conf=0.99)], ExtractOptions(ref_date=REF))
     assert unsure[0].task_name == "Schedule the meeting"
     assert sure[0].task_name == "Schedule the meetimg"
+
+
+def test_a_ticked_box_read_as_a_letter_in_a_list_of_boxes():
+    lines = [
+        line("□ Share the slide deck", 100, 100),
+        line("M Approve the vendor contract", 100, 170),
+        line("□ Merge the feature branch", 100, 240),
+    ]
+    tasks = extract_tasks(lines, OPTS)
+    assert [(t.task_name, t.done) for t in tasks] == [
+        ("Share the slide deck", False), ("Approve the vendor contract", True), ("Merge the feature branch", False),
+    ]
+
+
+def test_continuation_found_when_small_bullets_were_lost():
+    lines = [
+        line("confirm the flight times 11.9.", 357, 524, h=39),
+        line("remember the loyalty card", 385, 566, h=34),
+        line("walk to the post office", 350, 610, h=40),
+        line("fix flaky tests", 346, 680, h=35),
+    ]
+    tasks = extract_tasks(lines, OPTS)
+    assert [t.task_name for t in tasks] == ["confirm the flight times", "walk to the post office", "fix flaky tests"]
+    assert tasks[0].description == "remember the loyalty card"
+
+
+def test_first_short_unbulleted_line_of_a_bulleted_list_is_its_title():
+    lines = [line("Release checklist", 100, 40), line("- Tag the build", 100, 110), line("- Write notes", 100, 180)]
+    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Tag the build", "Write notes"]
+
+
+def test_crossed_out_rows_are_done():
+    lines = [line("- Book the venue", 100, 100), line("- Call the printer", 100, 170)]
+    tasks = extract_tasks(lines, OPTS, struck=lambda box: box.y < 150)
+    assert [t.done for t in tasks] == [True, False]

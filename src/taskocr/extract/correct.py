@@ -145,6 +145,8 @@ def split_glued(text: str) -> str:
             return token
         if any(not _split_part_ok(p, sym) for p in parts) or _near_keyword(token.lower()):
             return token
+        if len(parts) == 2 and min(map(len, parts)) < 3:
+            return token  # "onboarding" is one unknown word, not "on boarding"
         out, i = [], 0
         for p in parts:
             out.append(token[i : i + len(p)])
