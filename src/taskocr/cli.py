@@ -102,6 +102,8 @@ def _scan(args) -> int:
         )
         if args.engine:
             pipeline.registry.names_for(args.engine)  # reject a bad name before reading files
+        # load the model and lexicon once, up front, so per-image timings are the scan's own
+        pipeline.preload(args.engine)
     except ConfigError as exc:
         print(f"taskocr: {exc}", file=sys.stderr)
         return EXIT_INPUT

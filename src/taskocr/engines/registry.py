@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -89,6 +90,7 @@ class Registry:
         """Run the chain on one image: the first engine that is available and succeeds wins."""
         attempts: list[EngineAttempt] = []
         transient = False
+        load_ms = 0.0
         for name in self.names_for(backend):
             engine = self.get(name)
             reason = engine.unavailable_reason()
@@ -96,7 +98,9 @@ class Registry:
                 attempts.append(EngineAttempt(name, AttemptStatus.DECLINED, reason))
                 continue
             try:
+                t0 = time.perf_counter()
                 self.load(engine)
+                load_ms += (time.perf_counter() - t0) * 1000
                 lines = engine.recognize(image)
             except EngineError as exc:
                 transient = transient or exc.transient
@@ -108,7 +112,7 @@ class Registry:
                 log.exception("engine %s crashed", name)
                 continue
             attempts.append(EngineAttempt(name, AttemptStatus.OK))
-            return Recognition(name, lines, tuple(attempts))
+            return Recognition(name, lines, tuple(attempts), load_ms)
         summary = "; ".join(f"{a.engine} {a.status.value}: {a.reason}" for a in attempts)
         raise NoEngineAvailable(f"no OCR engine could read the image ({summary})", tuple(attempts), transient=transient)
 
@@ -137,3 +141,4 @@ class Recognition:
     engine: str
     lines: list[Line]
     attempts: tuple[EngineAttempt, ...]
+    load_ms: float = 0.0  # model loading paid by this call (first use in the process)
