@@ -127,6 +127,23 @@ def _near_keyword(token: str) -> bool:
     return any(len(k) >= 5 and Levenshtein.distance(token, k) <= 1 for k in (*PRIORITY_WORDS, *FUZZY_WORDS))
 
 
+_MIXED = re.compile(r"(?<![\w])(?=[A-Za-z]*[015])(?=(?:[015]*[A-Za-z]){3})[A-Za-z015]{4,}(?![\w])")
+_AS_LETTER = str.maketrans({"0": "o", "1": "l", "5": "s"})
+
+
+def unmix_digits(text: str) -> str:
+    """"approva1" → "approval": a word with a 0, 1 or 5 among its letters is a misread word
+    when the letters o, l, s in their place make a known one."""
+    _, known = _lexicon()
+
+    def fix(m: re.Match) -> str:
+        token = m.group(0)
+        word = token.translate(_AS_LETTER)
+        return word if word.lower() in known else token
+
+    return _MIXED.sub(fix, text)
+
+
 def split_glued(text: str) -> str:
     """Put back the spaces OCR drops between handwritten words ("Packthekitchen boxes").
 

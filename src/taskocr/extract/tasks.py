@@ -137,7 +137,7 @@ def extract_tasks(
 def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Task | None:
     text = c.marker.rest
     if opts.correct_words:
-        text = correct.split_glued(text)
+        text = correct.split_glued(correct.unmix_digits(text))
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     priority, text = parse_priority(text)
     assignee, text = parse_assignee(text)
