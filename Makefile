@@ -11,8 +11,9 @@ setup: .venv/.installed
 run: setup
 	.venv/bin/taskocr serve --port $(PORT)
 
+# every engine the set-up installs must really run: a declining EasyOCR fails its test
 test: setup
-	.venv/bin/python -m pytest
+	TASKOCR_REQUIRE_EASYOCR=1 .venv/bin/python -m pytest
 
 bench-accuracy: setup
 	.venv/bin/taskocr bench accuracy --engine ppocr,ppocr-tiny,tesseract
