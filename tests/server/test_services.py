@@ -38,6 +38,36 @@ def test_upload_stores_image_then_queues_on_commit(user, published):
     assert not created and again.pk == job.pk and len(published) == 1
 
 
+def test_scan_options_come_from_the_upload(user, published):
+    from taskocr.config import DateOrder
+    from taskocr.server.jobs.services import runner
+
+    job, _ = _upload(user, "options", engine="tesseract", people=("Zoe", "Ana"), date_order="mdy")
+    opts = runner._options(job)
+    assert (opts.engine, opts.people, opts.date_order) == ("tesseract", ("Zoe", "Ana"), DateOrder.MDY)
+    plain, _ = _upload(user, "options-default")
+    assert runner._options(plain).engine is None and runner._options(plain).people is None
+
+
+def test_an_upload_whose_row_fails_leaves_no_image(user, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from taskocr.server.jobs.models import Job
+
+    def boom(self, *a, **kw):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Job, "save", boom)
+    def images():
+        folder = f"images/{user.pk}"
+        return set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
+
+    before = images()
+    with pytest.raises(RuntimeError):
+        _upload(user, "orphan")
+    assert images() == before
+
+
 def test_failed_publish_leaves_job_pending_and_unsent(user, monkeypatch):
     from taskocr.server.jobs.services import queue
 

@@ -87,4 +87,7 @@ def submit_upload(owner, data: bytes, filename: str, opts: UploadOptions) -> tup
         if existing is None:
             raise
         return existing, False
+    except Exception:
+        storage.delete(job.image)  # no row will ever point at it
+        raise
     return job, True
