@@ -8,7 +8,6 @@ Two worlds, each on its own fresh PostgreSQL database:
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
