@@ -45,6 +45,7 @@ def test_run_scores_every_image_and_writes_the_error_log(tiny_set, tmp_path):
     assert all(e["errors"] and e["ocr_lines"] for e in log)
     table = accuracy.format_table(report)
     assert "mock" in table and "task F1" in table
+    assert set(row["by_font"]) == {FONT} and set(row["by_split"]) == {"dev"}
 
 
 def test_unavailable_engine_is_a_row_not_a_crash(tiny_set, tmp_path, monkeypatch):

@@ -116,6 +116,10 @@ def run_engine(choice: EngineChoice, data_dir: Path, truths: list[dict], roster:
         sp: scoring.aggregate([s for s, t in zip(scores, truths) if t["split"] == sp])["f1"]
         for sp in ("dev", "heldout") if any(t["split"] == sp for t in truths)
     }
+    fonts = sorted({t["font"] for t in truths})
+    row["by_font"] = {
+        f: scoring.aggregate([s for s, t in zip(scores, truths) if t["font"] == f])["f1"] for f in fonts
+    }
     if log_path:
         row["error_log"] = str(log_path)
     return row
@@ -168,6 +172,9 @@ def format_errors(report: dict, top: int = 10) -> str:
             continue
         out.append(f"\n{r['engine']}: most common errors ({r.get('error_log', 'no log')})")
         out += [f"  {n:5d}  {kind}" for kind, n in r["error_kinds"][:top]]
+        if r.get("by_font"):
+            worst = sorted(r["by_font"].items(), key=lambda kv: kv[1])[:5]
+            out.append("  hardest fonts (task F1): " + ", ".join(f"{f} {100 * v:.0f}%" for f, v in worst))
         if r.get("title_edits"):
             out.append("  title edits in matched tasks (truth>pred): "
                        + ", ".join(f"'{e}' {n}" for e, n in r["title_edits"][:top]))
