@@ -172,9 +172,14 @@ def photograph(page: np.ndarray, size: tuple[int, int], rng: np.random.Generator
     weight *= noise
     img += weight
     del weight, noise
+    # Plus fine per-pixel luminance grain, which is what makes real phone JPEGs 2-4 MB.
+    grain = rng.standard_normal((h, w), dtype=np.float32)
+    grain *= np.float32(sigma * rng.uniform(0.3, 0.6))
+    img += grain[..., None]
+    del grain
     np.clip(img, 0, 255, out=img)
     out = img.astype(np.uint8)
-    return out, Shot(quad, hom, kind, int(rng.integers(72, 94)), float(blur), float(sigma))
+    return out, Shot(quad, hom, kind, int(rng.integers(75, 96)), float(blur), float(sigma))
 
 
 def encode_jpeg(rgb: np.ndarray, quality: int, taken: datetime, orientation: int = 1) -> bytes:
