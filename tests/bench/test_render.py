@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from datetime import date
 
@@ -121,3 +122,15 @@ def test_heldout_pages_use_heldout_fonts_and_phrases():
 def test_page_seeds_are_stable():
     assert dataset.page_seed(7, 0) == dataset.page_seed(7, 0)
     assert len({dataset.page_seed(7, i) for i in range(100)}) == 100
+
+
+def test_readme_example_matches_the_generator():
+    from taskocr.bench.example import MAX_BYTES, shows_everything
+
+    root = fonts.repo_root() / "docs"
+    truth = json.loads((root / "example.json").read_text())
+    assert shows_everything(truth)
+    assert (root / "example.jpg").stat().st_size <= MAX_BYTES
+    again = render_small(truth["seed"], font=truth["font"], size=(160, 120)).truth
+    assert again["tasks"] == truth["tasks"] and again["people"] == truth["people"]
+    assert [ln["text"] for ln in again["lines"]] == [ln["text"] for ln in truth["lines"]]
