@@ -51,6 +51,37 @@ def test_job_redelivered_after_its_worker_dies_is_not_doubled(stack):
     stack.wait_worker()  # the replacement pool process is up before the next test
 
 
+def test_embedded_job_survives_the_whole_worker_being_killed(tmp_path):
+    """SQLite + SQL broker: the message dies with the worker; after a restart, beat finds the
+    job's process gone and re-queues it at once, not after the lease (minutes)."""
+    s = Stack(tmp_path, {})
+    for var in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        s.env.pop(var, None)
+    s.env["TASKOCR_TEST_SLOW_S"] = "2"
+    try:
+        s.start_web()
+        s.start_worker()
+        token = s.cli("createuser", "frank", "--token")
+        job_id = s.upload(token, photo("embedded-kill"), engine="slowmock").json()["transaction_id"]
+        deadline = time.monotonic() + 30
+        while not list(s.state.glob("slow-started-*")):
+            assert time.monotonic() < deadline, s.log("worker")
+            time.sleep(0.1)
+        for f in s.state.glob("slow-started-*"):
+            f.unlink()
+        os.killpg(s.procs.pop("worker").pid, signal.SIGKILL)  # power cut: no warm shutdown
+        assert s.client(token).get(f"{s.url}/api/jobs/{job_id}/").json()["status"] == "processing"
+
+        t0 = time.monotonic()
+        s.start_worker()
+        job = s.wait_done(token, job_id, timeout=40)
+        assert job["status"] == "completed" and job["attempts"] == 2
+        assert time.monotonic() - t0 < 40  # the lease alone would have taken 6 minutes
+        assert len(job["extracted_tasks"]) >= 3
+    finally:
+        s.stop()
+
+
 def test_transient_engine_failures_are_retried_then_succeed(stack):
     (stack.state / "flaky-calls").unlink(missing_ok=True)
     job_id = stack.upload(stack.alice, photo("flaky"), engine="flaky").json()["transaction_id"]

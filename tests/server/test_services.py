@@ -188,6 +188,33 @@ def test_requeue_rules(user, published, monkeypatch):
     assert str(old.pk) not in queue.requeue_lost_jobs()
 
 
+def test_embedded_jobs_of_a_dead_worker_process_are_requeued_at_once(user, published, monkeypatch):
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from taskocr.server.jobs.models import Job
+    from taskocr.server.jobs.services import queue, runner
+
+    monkeypatch.setattr(settings, "EMBEDDED_BROKER", True)
+    monkeypatch.setattr(queue, "queue_depth", lambda: 0)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_name = f"{runner.process_name().rsplit(':', 1)[0]}:{int(dead.stdout)}"
+    orphan, _ = _upload(user, "orphan-dead")
+    alive, _ = _upload(user, "orphan-alive")
+    for job, name in ((orphan, dead_name), (alive, runner.process_name())):
+        assert runner.claim(job.pk, f"t-{job.pk}") is not None  # processing, lease still valid
+        Job.objects.filter(pk=job.pk).update(worker=name)
+    sent = set(queue.requeue_lost_jobs())
+    assert str(orphan.pk) in sent and str(alive.pk) not in sent
+    assert Job.objects.get(pk=orphan.pk).status == "pending"
+    monkeypatch.setattr(settings, "EMBEDDED_BROKER", False)  # brokers that redeliver: lease only
+    assert runner.claim(orphan.pk, "again") is not None
+    Job.objects.filter(pk=orphan.pk).update(worker=dead_name)
+    assert str(orphan.pk) not in queue.requeue_lost_jobs()
+
+
 def test_retention_removes_old_jobs_and_images(user, published, monkeypatch):
     from django.conf import settings
     from django.utils import timezone

@@ -52,6 +52,7 @@ class Job(models.Model):
 
     # delivery bookkeeping: which message owns the job now, and until when
     task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=255, blank=True, help_text="host:pid of the process running it")
     attempts = models.PositiveIntegerField(default=0)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)

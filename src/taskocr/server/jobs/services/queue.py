@@ -8,6 +8,7 @@ beat's ``requeue_lost_jobs`` rings again.
 from __future__ import annotations
 
 import logging
+import socket
 import uuid
 from datetime import timedelta
 
@@ -69,6 +70,16 @@ def check_broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
 
 
+def _orphaned_on_this_host() -> list:
+    """Jobs in processing whose worker process on this machine has died. Their message may
+    be gone with it (the SQL broker does not redeliver), so waiting for the lease would
+    only delay them; e.g. after `taskocr serve` was killed and started again."""
+    from .runner import process_gone
+
+    running = Job.objects.filter(status=JobStatus.PROCESSING, worker__startswith=f"{socket.gethostname()}:")
+    return [job.pk for job in running.only("id", "worker") if process_gone(job.worker)]
+
+
 def requeue_lost_jobs(now=None) -> list[str]:
     """Re-send jobs nobody is working on: pending ones never sent or sent long ago, and
     processing ones whose lease ran out (their worker died or hung past the time limit).
@@ -82,6 +93,11 @@ def requeue_lost_jobs(now=None) -> list[str]:
         lost |= Q(enqueued_at__lt=now - timedelta(seconds=cfg["REQUEUE_AFTER"]))
     stale_pending = Q(status=JobStatus.PENDING) & lost
     stale_processing = Q(status=JobStatus.PROCESSING, lease_until__lt=now)
+    # Only the embedded SQL broker loses a dead worker's message; Redis and RabbitMQ give it
+    # back (reject_on_worker_lost), and a beat in another container cannot see worker pids.
+    orphans = _orphaned_on_this_host() if settings.EMBEDDED_BROKER else []
+    if orphans:
+        stale_processing |= Q(pk__in=orphans)
     sent = []
     for job in Job.objects.filter(stale_pending | stale_processing).only("id", "status", "attempts")[:500]:
         if job.attempts >= cfg["MAX_ATTEMPTS"]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
+import socket
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -63,10 +65,28 @@ def claim(job_id, task_id: str) -> Job | None:
         )
         .update(
             status=JobStatus.PROCESSING, task_id=task_id, started_at=now, lease_until=lease,
-            attempts=F("attempts") + 1, updated_at=now,
+            attempts=F("attempts") + 1, updated_at=now, worker=process_name(),
         )
     )
     return Job.objects.filter(pk=job_id).first() if taken else None
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_gone(name: str) -> bool:
+    """True if ``name`` (host:pid) is a process of this host that no longer exists."""
+    host, _, pid = name.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's process: only its lease can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def backoff(attempt: int) -> float:
