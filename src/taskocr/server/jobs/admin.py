@@ -15,7 +15,7 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("status", "engine")
     search_fields = ("id", "original_filename", "owner__username")
     readonly_fields = (
-        "id", "owner", "image", "content_hash", "content_type", "image_size", "task_id",
+        "id", "owner", "image", "content_hash", "content_type", "image_size", "task_id", "worker",
         "attempts", "enqueued_at", "lease_until", "started_at", "completed_at",
         "processing_duration", "result", "created_at", "updated_at",
     )
