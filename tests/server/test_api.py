@@ -87,7 +87,9 @@ def test_refused_uploads_have_json_errors(stack):
     not_image = stack.upload(stack.alice, b"hello, I am a text file", name="notes.txt")
     _error(not_image, 415, "unsupported_format")
     too_big = stack.upload(stack.alice, b"\xff\xd8\xff" + b"\0" * (3 * 1024 * 1024 + 10))
-    _error(too_big, 413, "image_too_large")
+    _error(too_big, 413, "image_too_large")  # just over: caught after reading
+    far_too_big = stack.upload(stack.alice, b"\xff\xd8\xff" + b"\0" * (8 * 1024 * 1024))
+    _error(far_too_big, 413, "image_too_large")  # refused from Content-Length alone
     missing = stack.client(stack.alice).post(stack.url + "/api/upload/", data={"engine": "mock"})
     err = _error(missing, 400, "invalid")
     assert "image" in err["fields"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +11,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from taskocr.errors import ImageTooLarge
 
 from ..models import JobStatus
 from ..services import editing, exports, maintenance
@@ -27,6 +30,17 @@ def _people(request) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _refuse_oversized(request) -> None:
+    """Answer 413 from the headers, before the body is read and spooled to disk."""
+    limit = settings.CORE.limits.max_file_bytes
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if length > limit + 64 * 1024:  # room for the multipart framing and form fields
+        raise ImageTooLarge(f"the upload is {length} bytes; the limit is {limit}")
+
+
 class UploadView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -38,6 +52,7 @@ class UploadView(APIView):
         "returns the first job with 200.",
     )
     def post(self, request):
+        _refuse_oversized(request)
         form = UploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["image"]
