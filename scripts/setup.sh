@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EXTRAS="${TASKOCR_EXTRAS:-server,dots,easyocr,test}"
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng nodejs npm)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng curl nodejs npm)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
