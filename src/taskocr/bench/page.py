@@ -219,7 +219,7 @@ def draw_page(content: PageContent, font_path: str, size: tuple[int, int], rng: 
             return base + (xx - x0) * slope + bend * math.sin((xx - x0) / period * 6.283 + phase)
 
         box = [math.inf, math.inf, -math.inf, -math.inf]
-        strike_from = None
+        strike_from, strike_end = None, x
         space = _font(font_path, size_px).getlength(" ")
         first = True
         for kind, text, glue, piece in _line_words(line):
