@@ -7,7 +7,13 @@ import pytest
 from taskocr.config import DateOrder
 from taskocr.extract.correct import find_person, match_person, split_glued, unmix_digits
 from taskocr.extract.dates import parse_due_date
-from taskocr.extract.fields import parse_assignee, parse_marker, parse_priority
+from taskocr.extract.fields import (
+    fold_confusables,
+    parse_assignee,
+    parse_marker,
+    parse_priority,
+    strip_field_debris,
+)
 from taskocr.model import Priority
 
 REF = date(2025, 12, 3)  # a Wednesday
@@ -45,6 +51,8 @@ REF = date(2025, 12, 3)  # a Wednesday
         ("[J Buy milk", True, False, "Buy milk"),  # hand-drawn empty boxes as OCR reads them
         ("CJ Buy milk", True, False, "Buy milk"),
         ("s. Buy milk", True, None, "Buy milk"),  # "5." read as "s."
+        ("[I Buy milk", True, False, "Buy milk"),  # "]" read as "I"
+        ("[xI Buy milk", True, True, "Buy milk"),
     ],
 )
 def test_marker(text, bulleted, done, rest):
@@ -109,6 +117,7 @@ def test_assignee(text, name, rest):
         ("Fix the leak p3", Priority.MEDIUM, "Fix the leak"),
         ("Fix the leak (p4)", Priority.LOW, "Fix the leak"),
         ("Fix the leak pl", Priority.URGENT, "Fix the leak"),  # p1 read as pl
+        ("!!!Schedule the dentist", Priority.URGENT, "Schedule the dentist"),
         ("URGENT. Pick up the dog", Priority.URGENT, "Pick up the dog"),
         ("Prepare questions URGEN'T", Priority.URGENT, "Prepare questions"),  # misread word
         ("FEED THE STARTER MINOTR", Priority.LOW, "FEED THE STARTER"),
@@ -234,3 +243,23 @@ def test_glued_words_are_split_only_into_common_words(text, expected):
 )
 def test_digits_inside_words_are_read_as_letters(text, expected):
     assert unmix_digits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Write the postmortem due 1o/", "Write the postmortem"),
+        ("Update the price list oue lbno", "Update the price list"),
+        ("Email the supplier owuer", "Email the supplier"),
+        ("BUY BATTERIES ouner.", "BUY BATTERIES"),
+        ("Cook on your own", "Cook on your own"),
+        ("Pay the club dues", "Pay the club dues"),
+        ("Reply to the invitation", "Reply to the invitation"),
+    ],
+)
+def test_unreadable_field_words_do_not_stay_in_the_title(text, expected):
+    assert strip_field_debris(text) == expected
+
+
+def test_letters_from_other_scripts_are_folded():
+    assert fold_confusables("asaρ: Аna") == "asap: Ana"

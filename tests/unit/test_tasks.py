@@ -128,3 +128,16 @@ def test_crossed_out_rows_are_done():
     lines = [line("- Book the venue", 100, 100), line("- Call the printer", 100, 170)]
     tasks = extract_tasks(lines, OPTS, struck=lambda box: box.y < 150)
     assert [t.done for t in tasks] == [True, False]
+
+
+def test_short_lines_naming_a_list_are_headings():
+    for heading in ("Release checklist", "Team tasks", "FOLLOW UPS", "Housework"):
+        lines = [line(heading, 100, 40), line("Tag the build", 100, 110), line("Write notes", 100, 180)]
+        assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Tag the build", "Write notes"], heading
+    lines = [line("Buy groceries", 100, 40), line("Tag the build", 100, 110)]
+    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Buy groceries", "Tag the build"]
+
+
+def test_a_misread_date_word_is_found_once_other_fields_are_gone():
+    tasks = extract_tasks([line("- CANCEL THE DOMAIN TOMOTRROW (ANA)", 100, 100)], OPTS)
+    assert (tasks[0].task_name, tasks[0].due_date, tasks[0].assignee) == ("CANCEL THE DOMAIN", date(2025, 12, 4), "Ana")

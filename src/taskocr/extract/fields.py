@@ -16,6 +16,36 @@ from ..model import Priority
 _SPACE = re.compile(r"\s+")
 
 
+# letters from other scripts that look like Latin ones, as recognisers trained on many
+# scripts sometimes return them ("asaρ", "Аna")
+_CONFUSABLES = str.maketrans({
+    "ρ": "p", "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "τ": "t", "χ": "x",
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i", "ј": "j",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "Ι": "I", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X",
+})
+
+
+def fold_confusables(text: str) -> str:
+    return text.translate(_CONFUSABLES)
+
+
+# Field words whose value was lost or unreadable, left at the end of a line: "due 1o/",
+# "oue lbno", "owuer", "OWNETZ". The title must not keep them.
+_DEBRIS_DUE = re.compile(r"\s+(?:due|oue|dve|dwe|ove)\b[.:]?\s*[\w/.\-|]{0,10}\W*$", re.I)
+_DEBRIS_OWNER = re.compile(
+    r"\s+(?=\S{5,})o[wu][nu]?\s?e?[rtnz]{1,2}[.:]?\W*$|\s+assigned(?:\s+to)?[.:]?\W*$", re.I
+)
+
+
+def strip_field_debris(text: str) -> str:
+    for rx in (_DEBRIS_DUE, _DEBRIS_OWNER):
+        m = rx.search(text)
+        if m and len(text[: m.start()].split()) >= 2:
+            text = text[: m.start()]
+    return tidy(text)
+
+
 def tidy(text: str) -> str:
     """Collapse spaces and trim the punctuation that separated a removed field from the title."""
     text = _SPACE.sub(" ", text).strip()
@@ -36,9 +66,10 @@ class Marker:
 
 
 _TICKS = "✓✔☑✅☒⊠√"
-_CHECKED_BOX = re.compile(r"^[\[(【{]\s*[xX×✓✔vV✗✘*/\\]\s*[\])】}]\s*")
+# a closing bracket is often read as I, l, 1, | or J
+_CHECKED_BOX = re.compile(r"^[\[(【{]\s*[xX×✓✔vV✗✘*/\\]\s*[\])】}Il1|J]\s*")
 # an empty box drawn by hand comes back as "[ ]", "[J", "[3", "CJ", "LJ", "口"…
-_EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}J3]|[☐□▢口⬜◻]|[CLI]\s?[J\]コ](?=\s|[A-Z]))\s*")
+_EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}J3Il1|](?=\s)|[\[(【{]\s*[\])】}]|[☐□▢口⬜◻]|[CLI]\s?[J\]コ](?=\s|[A-Z]))\s*")
 _TICK = re.compile(rf"^[{_TICKS}]\s*")
 _BULLET = re.compile(r"^(?:[-–—•*·∙●○◦▪■>~=+]{1,2}(?=\s|[A-Za-z(\[])|[-–—•*·]\s)\s*")
 # "1." is often read as "I." or "l."; a bullet dot "•" as a plain "." before a capital
@@ -84,7 +115,7 @@ PRIORITY_WORDS: dict[str, Priority] = {
     "high": Priority.HIGH, "important": Priority.HIGH,
     "low": Priority.LOW, "minor": Priority.LOW, "whenever": Priority.LOW, "someday": Priority.LOW,
 }
-_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "!": "1"})
+_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "!": "1", "+": "4"})
 _P_LEVELS = {"1": Priority.URGENT, "2": Priority.HIGH, "3": Priority.MEDIUM, "4": Priority.LOW}
 _WORDS = "|".join(PRIORITY_WORDS)
 # a priority word counts where people put one: first or last on the line, in brackets, or
@@ -95,8 +126,8 @@ _P_WORD_EDGE = re.compile(
 )
 _P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!.;\-–—]+\s*", re.I)
 _P_WORD_BRACKET = re.compile(rf"[(\[]\s*({_WORDS})\s*[)\]]", re.I)
-_P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4Il|i!])(?![\w])\s*[)\]]?")
-_BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])")
+_P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4Il|i!+])(?![\w])\s*[)\]]?")
+_BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])|^\s*(!{1,3})\s*")
 
 
 def parse_priority(text: str) -> tuple[Priority | None, str]:
@@ -120,7 +151,7 @@ def parse_priority(text: str) -> tuple[Priority | None, str]:
         text = text[: m.start()] + " " + text[m.end():]
     m = _BANGS.search(text)
     if m:
-        bangs = m.group(1)
+        bangs = m.group(1) or m.group(2)
         take(Priority.URGENT if len(bangs) >= 3 else Priority.HIGH)
         text = text[: m.start()] + " " + text[m.end():]
     return found, tidy(text)

@@ -12,7 +12,16 @@ from ..config import DateOrder
 from ..model import BBox, Line, LineKind, Priority, Task
 from . import correct
 from .dates import parse_due_date
-from .fields import Marker, parse_assignee, parse_marker, parse_priority, ticked_box_guess, tidy
+from .fields import (
+    Marker,
+    parse_assignee,
+    parse_marker,
+    parse_priority,
+    strip_field_debris,
+    ticked_box_guess,
+    tidy,
+)
+from .fields import fold_confusables
 from .layout import Row, group_rows
 
 
@@ -38,6 +47,20 @@ _HEADING_WORDS = (
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|home|work|personal|misc"
 )
 _HEADING = re.compile(rf"^\W*(?:my\s+|the\s+)?(?:{_HEADING_WORDS})(?:\s+(?:list|items))?\W*$", re.I)
+# a short line ending in one of these names a list: "Release checklist", "Team tasks", "Follow ups"
+_HEADING_NOUN = re.compile(
+    r"^\W*(?:[\w'’-]+\s+){0,2}(?:list|lists|tasks|todos?|items|checklist|notes|agenda|errands|chores"
+    r"|housework|groceries|shopping|ups|reminders|goals|plans|priorities|backlog|actions)\W*$",
+    re.I,
+)
+
+
+# first words of tasks, so "Write notes" or "Buy groceries" on top of a list stay tasks
+_TASK_VERBS = set(
+    "add ask book buy call cancel check clean collect confirm do draft email fill find finish fix get "
+    "give go make meet move order pack pay pick plan post prepare print read renew repair reply review "
+    "schedule send set share sign sort start submit take test tidy update wash water write".split()
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +75,7 @@ def _alnum(text: str) -> int:
 
 
 def classify(rows: list[Row]) -> list[_Classified]:
-    marked = [(row, parse_marker(row.text)) for row in rows]
+    marked = [(row, parse_marker(fold_confusables(row.text))) for row in rows]
     if sum(m.done is False for _, m in marked) >= 2:  # a list of checkboxes
         marked = [(r, (ticked_box_guess(r.text) or m) if m.done is None else m) for r, m in marked]
     content = [(r, m) for r, m in marked if _alnum(m.rest) >= 2]
@@ -88,6 +111,8 @@ def classify(rows: list[Row]) -> list[_Classified]:
 
 def _looks_like_heading(row: Row, text: str, median_h: float, bulleted_share: float, first: bool) -> bool:
     if _HEADING.match(text):
+        return True
+    if first and _HEADING_NOUN.match(text) and text.split()[0].lower() not in _TASK_VERBS:
         return True
     words = text.split()
     if text.rstrip().endswith(":") and len(words) <= 6:
@@ -146,6 +171,9 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Tas
             assignee = correct.match_person(assignee, opts.people) or assignee
         else:
             assignee, text = correct.find_person(text, opts.people)
+    if due is None:  # a misread date word may only now stand at the end of the line
+        due, text = parse_due_date(text, opts.ref_date, opts.date_order)
+    text = strip_field_debris(text)
     if opts.correct_words:
         text = correct.repair_title(text, c.row.confidence, protect=opts.people)
     title = tidy(text)
