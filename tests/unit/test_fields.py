@@ -89,6 +89,10 @@ def test_marker(text, bulleted, done, rest):
         ("Finish the album [ElenaI", "Elena", "Finish the album"),
         ("Fix the login bug > Viktor", "Viktor", "Fix the login bug"),
         ("Follow-up call with Dana", None, "Follow-up call with Dana"),
+        ("Approve the vendor contract", None, "Approve the vendor contract"),
+        ("Set up the guest wifi onner Omar", "Omar", "Set up the guest wifi"),
+        ("Check the delivery status CBen]", "Ben", "Check the delivery status"),
+        ("book the venue CNina", "Nina", "book the venue"),
     ],
 )
 def test_assignee(text, name, rest):
@@ -149,6 +153,11 @@ def test_priority(text, priority, rest):
         ("Get approval Jan 5", "dmy", date(2026, 1, 5), "Get approval"),  # next one after REF
         ("Get approval by Feb I", "dmy", date(2026, 2, 1), "Get approval"),  # 1 read as I
         ("PLAN MEALS BY FEB 1O", "dmy", date(2026, 2, 10), "PLAN MEALS"),  # 0 read as O
+        ("Prepare the material Decll", "dmy", date(2025, 12, 11), "Prepare the material"),
+        ("Confirm the booking 2,Aug", "dmy", date(2026, 8, 2), "Confirm the booking"),
+        ("call mum duc: 14 Mar", "dmy", date(2026, 3, 14), "call mum"),
+        ("Call the dealer next weck", "dmy", date(2025, 12, 10), "Call the dealer"),
+        ("Collect responses by o411212o25", "dmy", date(2025, 12, 4), "Collect responses"),
         ("Draft the email byThursday", "dmy", date(2025, 12, 4), "Draft the email"),
         ("Prepare the board deck todal", "dmy", REF, "Prepare the board deck"),
         ("Get cash Due z3/8", "dmy", date(2026, 8, 23), "Get cash"),

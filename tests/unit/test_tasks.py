@@ -141,3 +141,15 @@ def test_short_lines_naming_a_list_are_headings():
 def test_a_misread_date_word_is_found_once_other_fields_are_gone():
     tasks = extract_tasks([line("- CANCEL THE DOMAIN TOMOTRROW (ANA)", 100, 100)], OPTS)
     assert (tasks[0].task_name, tasks[0].due_date, tasks[0].assignee) == ("CANCEL THE DOMAIN", date(2025, 12, 4), "Ana")
+
+
+def test_an_unbulleted_line_with_fields_is_a_task_not_a_description():
+    lines = [
+        line("- Drop off the spare key", 100, 100),
+        line("check the receipt first", 150, 160),
+        line("Collect the rent deposit @chloe due May 8", 130, 220),
+        line("- Order office chairs", 100, 280),
+    ]
+    tasks = extract_tasks(lines, OPTS)
+    assert [t.task_name for t in tasks] == ["Drop off the spare key", "Collect the rent deposit", "Order office chairs"]
+    assert tasks[0].description == "check the receipt first"

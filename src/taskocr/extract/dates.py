@@ -16,7 +16,8 @@ from ..config import DateOrder
 from .fields import tidy
 
 _ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
-_LEAD = r"(?:(?:due|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:\-]?\s*)?"
+# "due" as OCR reads it too: duc, oue, dve
+_LEAD = r"(?:(?:due|duc|oue|dve|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:.\-]?\s*)?"
 _SEP = r"[/.\-|\\lI]"
 _ISO = re.compile(rf"{_LEAD}(?<!\d)(20\d\d)\s?[-/.]\s?(\d{{1,2}})\s?[-/.]\s?(\d{{1,2}})(?!\d)", re.I)
 # d/m/y with real or misread separators; the year is optional ("due 5/12", "17.12.")
@@ -26,16 +27,19 @@ _NUMERIC = re.compile(
 )
 # a run of digits and separators where some separators were read as the digit 1
 _GLUED = re.compile(rf"{_LEAD}(?<![\w/])(\d[\d/.\-|\\lI]{{4,10}}\d)(?![\w/])", re.I)
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 # a handwritten 1 is often read as I, l or |
-_DAY = r"(\d{1,2}|[Il|]\d?|\d[Il|O])(?:st|nd|rd|th)?(?![\w])"
+_DAY = r"(\d{1,2}|[Il|]\d?|\d[Il|O]|[Il|]{2})(?:st|nd|rd|th)?(?![\w])"
 _NAMED = re.compile(
-    rf"{_LEAD}\b(?:{_DAY}\s*(?:of\s+)?({_MONTHS})|({_MONTHS})\s*{_DAY})(?:,?\s*(20\d\d))?\b",
+    rf"{_LEAD}\b(?:{_DAY}[\s,]*(?:of\s+)?({_MONTHS})|({_MONTHS})\s*{_DAY})(?:,?\s*(20\d\d))?\b",
     re.I,
 )
 _WEEKDAYS = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?"
 _RELATIVE = re.compile(
-    rf"{_LEAD}\b(today|tonight|tomorrow|tmrw|tmr|next\s+week|this\s+week|end\s+of\s+(?:the\s+)?week|eow"
+    rf"{_LEAD}\b(today|tonight|tomorrow|tmrw|tmr|next\s+w[eo][ec]k|this\s+week|end\s+of\s+(?:the\s+)?week|eow"
     rf"|(?:next\s+|this\s+)?{_WEEKDAYS})\b\.?",
     re.I,
 )
@@ -117,7 +121,7 @@ def _relative(word: str, ref: date, order: DateOrder) -> date | None:
         return ref
     if w in ("tomorrow", "tmrw", "tmr"):
         return ref + timedelta(days=1)
-    if w == "next week":
+    if w.startswith("next w") and len(w) == 9:  # "next week", and "next weck" as misread
         return ref + timedelta(days=7)
     if w in ("this week", "end of week", "end of the week", "eow"):
         return ref + timedelta(days=(4 - ref.weekday()) % 7)  # that week's Friday
@@ -134,8 +138,13 @@ _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Z": "2", "z": "2", "S": "5", "s"
 FUZZY_WORDS = ("today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+# a run of digits with some read as letters and the separators lost: "o411212o25"
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z])(?=(?:[OoZzSsIl|]*\d){4})[\dOoZzSsIl|]{6,10}(?![A-Za-z])")
+
+
 def _fix_digits(text: str) -> str:
-    return _DIGITISH.sub(lambda m: m.group(0).translate(_AS_DIGIT), text)
+    text = _DIGITISH.sub(lambda m: m.group(0).translate(_AS_DIGIT), text)
+    return _DIGIT_RUN.sub(lambda m: m.group(0).translate(_AS_DIGIT), text)
 
 
 def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tuple[date | None, str]:

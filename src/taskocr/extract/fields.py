@@ -9,6 +9,7 @@ a slash read as ``1`` or ``|``) but never guess a value that is not written.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..model import Priority
@@ -27,7 +28,8 @@ _CONFUSABLES = str.maketrans({
 
 
 def fold_confusables(text: str) -> str:
-    return text.translate(_CONFUSABLES)
+    # NFKC first: full-width colons and brackets, ligatures, superscript digits
+    return unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
 
 
 # Field words whose value was lost or unreadable, left at the end of a line: "due 1o/",
@@ -161,12 +163,12 @@ def _fuzzy_last_word(text: str) -> tuple[str, Priority | None]:
     """A misread priority word ending the line ("URGEN'T", "MINOTR", "critcal")."""
     from rapidfuzz.distance import Levenshtein
 
-    m = re.search(r"(?:^|\s)([A-Za-z'’]{5,})\W*$", text)
+    m = re.search(r"(?:^|\s)([A-Za-z'’]{4,})\W*$", text)
     if not m:
         return text, None
     word = re.sub(r"['’]", "", m.group(1)).lower()
     for key, p in PRIORITY_WORDS.items():
-        if len(key) >= 5 and Levenshtein.distance(word, key) <= 1:
+        if (len(key) >= 5 or key == "asap") and Levenshtein.distance(word, key) <= 1:
             return text[: m.start()], p
     return text, None
 
@@ -182,16 +184,18 @@ _CAP_NAME = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 # Arrows as written and as OCR reads a hand-drawn one: →, ->, =>, ~>, -7, —>, »
 _ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)[>»›.:]*"
 # "owner" as OCR reads it: owner, owne r, ownet, own3r; "assigned to" as "assigned ta"
-_OWNER = r"(?:assigned\s*t[oa0]|own\s?e?\s?[rtn]|assignee|who)"
+_OWNER = r"(?:assigned\s*t[oa0]|o[wun]{1,2}\s?e?\s?[rtn]|assignee|who)"
 _ASSIGNEE_PATTERNS = (
-    re.compile(rf"{_OWNER}\s*[:=.;,]?\s*({_NAME}(?:\s+{_NAME})?)\s*$", re.I),
+    re.compile(rf"\b{_OWNER}\b\s*[:=.;,]?\s*({_NAME}(?:\s+{_NAME})?)\s*$", re.I),
     re.compile(rf"{_ARROW}\s*({_NAME}(?:\s+{_CAP_NAME})?)"),
     re.compile(rf"@\s?({_NAME})"),
-    # a closing bracket is often read as 1, I or l
+    # a closing bracket is often read as 1, I or l; an opening one as C or E ("CBen]")
     re.compile(rf"[(\[]\s*({_NAME}(?:\s+{_NAME})?)\s*(?:[)\]]|[1Il|](?=\s*$))"),
+    re.compile(rf"(?<![\w])[CE]({_CAP_NAME[:-1]}{{2,}})(?:[)\]3J1]|(?=\s*$))"),
     # a bare dash or ">" before a capitalised name that ends the line: "Buy bin bags — Liam"
     re.compile(rf"(?:\s[-–—~>]+\s?|[-–—]\s|[–—])({_CAP_NAME})\s*$"),
 )
+_NAME_THEN_TEXT = (_ASSIGNEE_PATTERNS[1], _ASSIGNEE_PATTERNS[2])  # arrow and @: more may follow
 _NOT_NAMES = set(PRIORITY_WORDS) | {
     "x", "done", "today", "tomorrow", "tonight", "asap", "tbd", "todo", "wip", "ok", "optional",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun",
@@ -212,7 +216,7 @@ def parse_assignee(text: str) -> tuple[str | None, str]:
                 continue
             name = " ".join(words)
             end = m.start(1) + m.group(1).find(words[-1]) + len(words[-1])
-            if rx.pattern.startswith("[(\\[") or rx.pattern.endswith("$"):
+            if rx not in _NAME_THEN_TEXT:  # the match runs to its closing bracket or line end
                 end = m.end()
             rest = text[: m.start()] + " " + text[end:]
             return _capitalise(name), tidy(rest)

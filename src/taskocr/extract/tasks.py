@@ -84,6 +84,9 @@ def classify(rows: list[Row]) -> list[_Classified]:
     median_h = heights[len(heights) // 2]
     lefts = sorted(r.bbox.x for r, _ in content) or [0.0]
     margin = lefts[len(lefts) // 3]  # where most lines start; indented lines start further in
+    # where the titles of bulleted lines start: a task whose bullet OCR lost starts there too
+    starts = sorted(_text_start(r, m) for r, m in content if m.bulleted)
+    text_margin = starts[len(starts) // 2] if len(starts) >= 2 else None
     out: list[_Classified] = []
     last_task: _Classified | None = None
     for row, marker in marked:
@@ -97,8 +100,8 @@ def classify(rows: list[Row]) -> list[_Classified]:
             not marker.bulleted and _looks_like_heading(row, text, median_h, bulleted_share, first)
         ):
             role = Role.HEADING
-        elif not marker.bulleted and last_task is not None:
-            if _is_continuation(row, text, last_task.row, median_h, margin, bulleted_share):
+        elif not marker.bulleted and last_task is not None and not marker.done and not _has_fields(text):
+            if _is_continuation(row, text, last_task.row, median_h, margin, bulleted_share, text_margin):
                 role = Role.CONTINUATION
         c = _Classified(row, marker, role)
         out.append(c)
@@ -125,13 +128,34 @@ def _looks_like_heading(row: Row, text: str, median_h: float, bulleted_share: fl
     return False
 
 
+def _text_start(row: Row, marker: Marker) -> float:
+    """Where a bulleted row's title begins, estimated from the share of characters the
+    marker took (handwriting has no fixed pitch, but one line's letters are alike)."""
+    text = row.text
+    consumed = max(0, len(text) - len(marker.rest))
+    return row.bbox.x + row.bbox.width * consumed / max(1, len(text))
+
+
+def _has_fields(text: str) -> bool:
+    """A due date, a priority or an assignee marks a task: descriptions carry none."""
+    from .dates import parse_due_date
+
+    if parse_due_date(text, date(2000, 1, 1))[0] is not None:
+        return True
+    return parse_priority(text)[0] is not None or parse_assignee(text)[0] is not None
+
+
 def _is_continuation(
-    row: Row, text: str, task_row: Row, median_h: float, margin: float, bulleted_share: float
+    row: Row, text: str, task_row: Row, median_h: float, margin: float, bulleted_share: float,
+    text_margin: float | None = None,
 ) -> bool:
     """An unbulleted line under a task that starts further in than the list's lines do.
 
     Small bullets are often lost by OCR, so the list's left margin (where most lines start)
-    is the reference as well as the task line above."""
+    is the reference as well as the task line above; when the bulleted lines show where
+    titles begin, a line that starts no further in than that is a task whose bullet was lost."""
+    if text_margin is not None and row.bbox.x - text_margin < 0.25 * median_h:
+        return False
     indent = min(row.bbox.x - task_row.bbox.x, row.bbox.x - margin)
     if bulleted_share >= 0.5:
         return indent > 0.9 * median_h or (text[:1].islower() and indent > 0.3 * median_h)
