@@ -153,8 +153,9 @@ def _is_continuation(
 
     Small bullets are often lost by OCR, so the list's left margin (where most lines start)
     is the reference as well as the task line above; when the bulleted lines show where
-    titles begin, a line that starts no further in than that is a task whose bullet was lost."""
-    if text_margin is not None and row.bbox.x - text_margin < 0.25 * median_h:
+    titles begin, a line starting clearly left of that is a task whose bullet was lost.
+    (Requiring more indentation than that cost more continuations than it saved tasks.)"""
+    if text_margin is not None and row.bbox.x - text_margin < -0.3 * median_h:
         return False
     indent = min(row.bbox.x - task_row.bbox.x, row.bbox.x - margin)
     if bulleted_share >= 0.5:
