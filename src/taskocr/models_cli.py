@@ -80,7 +80,7 @@ def download_dots(target: Path, repo: str = DOTS_REPO, revision: str | None = No
         return _fail(1, f"download finished but the weights are not usable: {problem}")
     size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
     print(f"ok: {target} ({size / 1e9:.1f} GB)")
-    print(f"next: DOTS_OCR_MODEL_PATH={target} (in-process) or serve it with vLLM (docs/gpu.md)")
+    print(f"next: DOTS_OCR_MODEL_PATH={target} (in-process) or serve it with vLLM (README, Running dots.ocr on a GPU)")
     return 0
 
 

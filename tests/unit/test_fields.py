@@ -79,6 +79,7 @@ def test_marker(text, bulleted, done, rest):
         ("Check (today)", None, "Check (today)"),
         ("Fix login -> Mary Jane", "Mary Jane", "Fix login"),
         ("Fix login →> Omar", "Omar", "Fix login"),
+        ("Fix login => (iam", "Iam", "Fix login"),
         ("Fix login ->.Rosa", "Rosa", "Fix login"),
         ("Buy bin bags— Liam", "Liam", "Buy bin bags"),
         ("clean up the garage - Diego", "Diego", "clean up the garage"),

@@ -79,7 +79,7 @@ class LocalDots:
             return problem
         for module, pkg in (("torch", "torch"), ("transformers", "transformers")):
             if importlib.util.find_spec(module) is None:
-                return f"DOTS_OCR_MODEL_PATH is set but {pkg} is not installed (see docs/gpu.md, in-process mode)"
+                return f"DOTS_OCR_MODEL_PATH is set but {pkg} is not installed (see the README, Running dots.ocr on a GPU)"
         if self.cfg.load_in_8bit and importlib.util.find_spec("bitsandbytes") is None:
             return "DOTS_OCR_8BIT=1 needs bitsandbytes (pip install bitsandbytes)"
         return None

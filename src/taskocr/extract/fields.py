@@ -187,7 +187,7 @@ _ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)[>»›.:]
 _OWNER = r"(?:assigned\s*t[oa0]|o[wun]{1,2}\s?e?\s?[rtn]|assignee|who)"
 _ASSIGNEE_PATTERNS = (
     re.compile(rf"\b{_OWNER}\b\s*[:=.;,]?\s*({_NAME}(?:\s+{_NAME})?)\s*$", re.I),
-    re.compile(rf"{_ARROW}\s*({_NAME}(?:\s+{_CAP_NAME})?)"),
+    re.compile(rf"{_ARROW}\s*[(\[]?({_NAME}(?:\s+{_CAP_NAME})?)"),  # "=> (iam": L read as (
     re.compile(rf"@\s?({_NAME})"),
     # a closing bracket is often read as 1, I or l; an opening one as C or E ("CBen]")
     re.compile(rf"[(\[]\s*({_NAME}(?:\s+{_NAME})?)\s*(?:[)\]]|[1Il|](?=\s*$))"),
