@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..config import DateOrder
 from .fields import tidy
 
-_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
+_ONE = str.maketrans({"I": "1", "i": "1", "l": "1", "L": "1", "|": "1", "O": "0", "o": "0"})
 # "due" as OCR reads it too: duc, oue, dve
 _LEAD = r"(?:(?:due|duc|oue|dve|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:.\-]?\s*)?"
 _SEP = r"[/.\-|\\lI]"
