@@ -114,7 +114,7 @@ def run_engine(choice: EngineChoice, data_dir: Path, truths: list[dict], roster:
     row["sec_per_image"] = median(seconds) if seconds else None
     row["by_split"] = {
         sp: scoring.aggregate([s for s, t in zip(scores, truths) if t["split"] == sp])["f1"]
-        for sp in ("dev", "heldout") if any(t["split"] == sp for t in truths)
+        for sp in ("dev", "heldout", "fresh") if any(t["split"] == sp for t in truths)
     }
     fonts = sorted({t["font"] for t in truths})
     row["by_font"] = {
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="engine(s), repeat or comma-separate: ppocr, ppocr-tiny, tesseract, easyocr, dots, mock")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--limit", type=int, default=None, help="only the first N images")
-    ap.add_argument("--split", choices=["dev", "heldout"], default=None)
+    ap.add_argument("--split", choices=["dev", "heldout", "fresh"], default=None)
     ap.add_argument("--no-roster", action="store_true", help="do not tell the extractor who the people are")
     ap.add_argument("--ref-date", action="store_true", help="pass the truth's ref_date instead of relying on EXIF")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the per-image error logs go")

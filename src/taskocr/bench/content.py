@@ -170,12 +170,13 @@ def make_page(rng: np.random.Generator, split: str = "dev") -> PageContent:
     n_tasks = int(rng.integers(3, 10))
     titles = vocab.titles_for(split)
     descs = vocab.descriptions_for(split)
-    names = [str(n) for n in rng.permutation(vocab.NAMES)]
+    names = [str(n) for n in rng.permutation(vocab.names_for(split))]
     cast, spare = names[: int(rng.integers(1, 5))], names[5:]
 
     lines: list[LineSpec] = []
     if _chance(rng, 0.65):
-        heading = vocab.HEADINGS[int(rng.integers(len(vocab.HEADINGS)))]
+        headings = vocab.headings_for(split)
+        heading = headings[int(rng.integers(len(headings)))]
         heading = heading.upper() if _chance(rng, 0.15) else heading
         lines.append(LineSpec("heading", [Piece("text", heading, role="heading")]))
 

@@ -1,10 +1,13 @@
 """Generate the benchmark set: NNNN.jpg + NNNN.json per page and a manifest.json.
 
     python -m taskocr.bench.dataset --out bench/data/v1 --count 240 --seed 7
+    python -m taskocr.bench.dataset --out bench/data/fresh --count 60 --seed 11 --split fresh
 
 Reproducible: page ``i`` gets its own seed from (seed, i), so the same arguments give the
 same bytes whatever the number of worker processes. Every fourth page is "heldout" (held-out
-fonts and phrases). The manifest holds no timestamps for the same reason.
+fonts and phrases). ``--split fresh`` makes every page fresh instead (fonts and phrases nobody
+tuned on); without it the output is what it was before "fresh" existed, byte for byte. The
+manifest holds no timestamps for the same reason.
 """
 
 from __future__ import annotations
@@ -30,21 +33,28 @@ def page_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
-def split_of(index: int) -> str:
+def split_of(index: int, only: str | None = None) -> str:
+    """The split of page ``index``: ``only`` if given, else the dev/heldout mix."""
+    if only:
+        return only
     return "heldout" if index % 4 == 3 else "dev"
 
 
-def render_one(seed: int, index: int, font_dir: str | None = None) -> Rendered:
-    spec = RenderSpec(split=split_of(index), font_dir=font_dir)
+def splits_in(only: str | None) -> tuple[str, ...]:
+    return (only,) if only else ("dev", "heldout")
+
+
+def render_one(seed: int, index: int, font_dir: str | None = None, only: str | None = None) -> Rendered:
+    spec = RenderSpec(split=split_of(index, only), font_dir=font_dir)
     return render(spec, page_seed(seed, index))
 
 
 def _work(args) -> dict:
-    seed, index, out, font_dir = args
+    seed, index, out, font_dir, only = args
     import cv2
 
     cv2.setNumThreads(1)  # the pool already uses every core
-    r = render_one(seed, index, font_dir)
+    r = render_one(seed, index, font_dir, only)
     name = f"{index + 1:04d}"
     truth = dict(r.truth, image=f"{name}.jpg")
     (Path(out) / f"{name}.jpg").write_bytes(r.jpeg)
@@ -57,11 +67,13 @@ def _work(args) -> dict:
 
 
 def generate(out: Path, count: int, seed: int, workers: int | None = None,
-             font_dir: Path | None = None, quiet: bool = False) -> dict:
+             font_dir: Path | None = None, quiet: bool = False, only: str | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
-    font_dir = fonts.install(font_dir)
+    splits = splits_in(only)
+    used = [f for f in fonts.FONTS if f.split in splits]  # the manifest lists only these
+    font_dir = fonts.install(font_dir, [f.name for f in used])
     workers = workers or min(2, os.cpu_count() or 1)
-    jobs = [(seed, i, str(out), str(font_dir)) for i in range(count)]
+    jobs = [(seed, i, str(out), str(font_dir), only) for i in range(count)]
     t0 = time.perf_counter()
     if workers > 1:
         with mp.get_context("spawn").Pool(workers) as pool:
@@ -74,8 +86,8 @@ def generate(out: Path, count: int, seed: int, workers: int | None = None,
         entries = [_work(j) for j in jobs]
     manifest = {
         "generator": GENERATOR, "seed": seed, "count": count,
-        "fonts": {f.name: f.split for f in fonts.FONTS},
-        "splits": {s: sum(e["split"] == s for e in entries) for s in ("dev", "heldout")},
+        "fonts": {f.name: f.split for f in used},
+        "splits": {s: sum(e["split"] == s for e in entries) for s in splits},
         "images": entries,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
@@ -106,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workers", type=int, default=None, help="processes (default: 2 or the core count)")
     ap.add_argument("--fonts", type=Path, default=None, help="font folder (default bench/fonts)")
+    ap.add_argument("--split", choices=["fresh"], default=None,
+                    help="every page from this split (default: the dev/heldout mix, 1 in 4 heldout)")
     args = ap.parse_args(argv)
-    generate(args.out, args.count, args.seed, args.workers, args.fonts)
+    generate(args.out, args.count, args.seed, args.workers, args.fonts, only=args.split)
     return 0
 
 

@@ -29,7 +29,7 @@ PAGE_ASPECTS = {1.414: 40, 1.294: 22, 1.35: 20, 1.6: 10, 0.62: 8}
 
 @dataclass(frozen=True)
 class RenderSpec:
-    split: str = "dev"  # which fonts and phrases to draw from: "dev" | "heldout"
+    split: str = "dev"  # which fonts and phrases to draw from: "dev" | "heldout" | "fresh"
     font: str | None = None  # a font name from fonts.FONTS; None = chosen by the seed
     size: tuple[int, int] | None = None  # upright (width, height); None = phone-like mix
     orientation: int | None = None  # EXIF orientation to store; None = chosen by the seed
