@@ -94,6 +94,8 @@ def test_marker(text, bulleted, done, rest):
         ("Set up the guest wifi onner Omar", "Omar", "Set up the guest wifi"),
         ("Check the delivery status CBen]", "Ben", "Check the delivery status"),
         ("book the venue CNina", "Nina", "book the venue"),
+        ("PICK UP THE CAKE", None, "PICK UP THE CAKE"),
+        ("SCHEDULE THE WINDOW CLEANER", None, "SCHEDULE THE WINDOW CLEANER"),
     ],
 )
 def test_assignee(text, name, rest):
@@ -159,6 +161,10 @@ def test_priority(text, priority, rest):
         ("call mum duc: 14 Mar", "dmy", date(2026, 3, 14), "call mum"),
         ("Call the dealer next weck", "dmy", date(2025, 12, 10), "Call the dealer"),
         ("Collect responses by o411212o25", "dmy", date(2025, 12, 4), "Collect responses"),
+        ("Wash the windows11 Mar", "dmy", date(2026, 3, 11), "Wash the windows"),
+        ("get feedback from design 29Aug", "dmy", date(2026, 8, 29), "get feedback from design"),
+        ("Fix flaky tests due3/3/2025", "dmy", date(2025, 3, 3), "Fix flaky tests"),
+        ("Buy B12 pills", "dmy", None, "Buy B12 pills"),
         ("Draft the email byThursday", "dmy", date(2025, 12, 4), "Draft the email"),
         ("Prepare the board deck todal", "dmy", REF, "Prepare the board deck"),
         ("Get cash Due z3/8", "dmy", date(2026, 8, 23), "Get cash"),
@@ -263,6 +269,8 @@ def test_digits_inside_words_are_read_as_letters(text, expected):
         ("Email the supplier owuer", "Email the supplier"),
         ("BUY BATTERIES ouner.", "BUY BATTERIES"),
         ("Cook on your own", "Cook on your own"),
+        ("Set up the new laptop Assigued to", "Set up the new laptop"),
+        ("Send the surveylinkAssignedto", "Send the surveylink"),
         ("Pay the club dues", "Pay the club dues"),
         ("Reply to the invitation", "Reply to the invitation"),
     ],

@@ -151,12 +151,19 @@ def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tu
     """The first due date written in ``text``, and the text without it."""
     found = _parse(text, ref, order)
     if found[0] is None:
-        for fixed in (_fix_digits(text), _fix_last_word(text)):
+        unglued = _unglue(text)
+        for fixed in (_fix_digits(text), _fix_last_word(text), unglued, _fix_digits(unglued)):
             if fixed != text:
                 got = _parse(fixed, ref, order)
                 if got[0] is not None:
                     return got
     return found
+
+
+def _unglue(text: str) -> str:
+    """Handwriting packed tight comes back without spaces: "windows11 Mar", "29Aug", "due3/3"."""
+    text = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", text)
+    return re.sub(rf"(?<=\d)(?={_MONTHS}\b)", " ", text, flags=re.I)
 
 
 def _fix_last_word(text: str) -> str:

@@ -36,7 +36,8 @@ def fold_confusables(text: str) -> str:
 # "oue lbno", "owuer", "OWNETZ". The title must not keep them.
 _DEBRIS_DUE = re.compile(r"\s+(?:due|oue|dve|dwe|ove)\b[.:]?\s*[\w/.\-|]{0,10}\W*$", re.I)
 _DEBRIS_OWNER = re.compile(
-    r"\s+(?=\S{5,})o[wu][nu]?\s?e?[rtnz]{1,2}[.:]?\W*$|\s+assigned(?:\s+to)?[.:]?\W*$", re.I
+    r"\s+(?=\S{5,})o[wu][nu]?\s?e?[rtnz]{1,2}[.:]?\W*$|(?:\s+|(?<=[a-z])(?=A))assig[nu]ed\s*(?:t[oa0])?[.:]?\W*$",
+    re.I,
 )
 
 
@@ -184,14 +185,15 @@ _CAP_NAME = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 # Arrows as written and as OCR reads a hand-drawn one: →, ->, =>, ~>, -7, —>, »
 _ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)[>»›.:]*"
 # "owner" as OCR reads it: owner, owne r, ownet, own3r; "assigned to" as "assigned ta"
-_OWNER = r"(?:assigned\s*t[oa0]|o[wun]{1,2}\s?e?\s?[rtn]|assignee|who)"
+_OWNER = r"(?:assig[nu]ed\s*t[oa0]|o[wun]{1,2}\s?e?\s?[rtn]|assignee|who)"
 _ASSIGNEE_PATTERNS = (
     re.compile(rf"\b{_OWNER}\b\s*[:=.;,]?\s*({_NAME}(?:\s+{_NAME})?)\s*$", re.I),
     re.compile(rf"{_ARROW}\s*[(\[]?({_NAME}(?:\s+{_CAP_NAME})?)"),  # "=> (iam": L read as (
     re.compile(rf"@\s?({_NAME})"),
     # a closing bracket is often read as 1, I or l; an opening one as C or E ("CBen]")
     re.compile(rf"[(\[]\s*({_NAME}(?:\s+{_NAME})?)\s*(?:[)\]]|[1Il|](?=\s*$))"),
-    re.compile(rf"(?<![\w])[CE]({_CAP_NAME[:-1]}{{2,}})(?:[)\]3J1]|(?=\s*$))"),
+    # (the name must be written in lower case after its capital: "CAKE" is not "(Ake")
+    re.compile(r"(?<![\w])[CE]([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]+)(?:[)\]3J1]|(?=\s*$))"),
     # a bare dash or ">" before a capitalised name that ends the line: "Buy bin bags — Liam"
     re.compile(rf"(?:\s[-–—~>]+\s?|[-–—]\s|[–—])({_CAP_NAME})\s*$"),
 )
