@@ -14,6 +14,7 @@ from . import correct
 from .dates import parse_due_date
 from .fields import (
     Marker,
+    fold_confusables,
     parse_assignee,
     parse_marker,
     parse_priority,
@@ -21,7 +22,6 @@ from .fields import (
     ticked_box_guess,
     tidy,
 )
-from .fields import fold_confusables
 from .layout import Row, group_rows
 
 
@@ -138,8 +138,6 @@ def _text_start(row: Row, marker: Marker) -> float:
 
 def _has_fields(text: str) -> bool:
     """A due date, a priority or an assignee marks a task: descriptions carry none."""
-    from .dates import parse_due_date
-
     if parse_due_date(text, date(2000, 1, 1))[0] is not None:
         return True
     return parse_priority(text)[0] is not None or parse_assignee(text)[0] is not None
