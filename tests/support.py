@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import io
+import sys
+import types
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -41,3 +44,12 @@ def render_list(lines=LIST_LINES, *, size=(1600, 1100), font_size=70, fmt="JPEG"
         kw["exif"] = exif
     img.save(buf, fmt, **kw)
     return buf.getvalue()
+
+
+def stand_in_module(monkeypatch, name: str, **attrs) -> types.ModuleType:
+    """Put a stand-in module into ``sys.modules`` for one test (found by find_spec too)."""
+    m = types.ModuleType(name)
+    m.__spec__ = importlib.machinery.ModuleSpec(name, None)
+    m.__dict__.update(attrs)
+    monkeypatch.setitem(sys.modules, name, m)
+    return m

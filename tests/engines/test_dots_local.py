@@ -7,9 +7,8 @@ it asks of them (dtype, device map, 8-bit, the prompt, decoding only the new tok
 
 from __future__ import annotations
 
-import importlib.machinery
 import json
-import sys
+import importlib.util
 import types
 
 import numpy as np
@@ -21,6 +20,7 @@ from taskocr.engines import dots_local
 from taskocr.engines.dots import DotsEngine
 from taskocr.errors import EngineError
 from taskocr.model import LineKind
+from support import stand_in_module
 
 
 def snapshot(tmp_path, name="DotsOCR", shards=("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"),
@@ -121,11 +121,7 @@ def fake_stack(monkeypatch, *, cuda: bool, answer: str, new_tokens: int = 3):
     calls: dict = {}
 
     def module(name, **attrs):
-        m = types.ModuleType(name)
-        m.__spec__ = importlib.machinery.ModuleSpec(name, None)
-        m.__dict__.update(attrs)
-        monkeypatch.setitem(sys.modules, name, m)
-        return m
+        return stand_in_module(monkeypatch, name, **attrs)
 
     class NoGrad:
         def __enter__(self):

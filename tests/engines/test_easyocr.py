@@ -7,10 +7,7 @@ a failure.
 
 from __future__ import annotations
 
-import importlib.machinery
 import os
-import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +19,7 @@ from taskocr.engines import easyocr as easy
 from taskocr.engines.easyocr import WEIGHTS_MD5, EasyOCREngine
 from taskocr.engines.registry import Registry
 from taskocr.errors import EngineError
+from support import stand_in_module
 
 REPO = Path(__file__).resolve().parents[2]
 ITEMS = ["Buy milk", "Call the plumber", "Send invoices Friday"]
@@ -67,11 +65,7 @@ def test_no_weights_wheel(monkeypatch):
 def test_torchvision_without_its_operators_declines(monkeypatch):
     """What the machine's local torch 2.13.0 wheel does with PyPI torchvision."""
     def module(name, **attrs):
-        m = types.ModuleType(name)
-        m.__spec__ = importlib.machinery.ModuleSpec(name, None)
-        m.__dict__.update(attrs)
-        monkeypatch.setitem(sys.modules, name, m)
-        return m
+        return stand_in_module(monkeypatch, name, **attrs)
 
     def nms(*a):
         raise RuntimeError("operator torchvision::nms does not exist")
