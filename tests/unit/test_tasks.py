@@ -153,3 +153,17 @@ def test_an_unbulleted_line_with_fields_is_a_task_not_a_description():
     tasks = extract_tasks(lines, OPTS)
     assert [t.task_name for t in tasks] == ["Drop off the spare key", "Collect the rent deposit", "Order office chairs"]
     assert tasks[0].description == "check the receipt first"
+
+
+def test_in_a_sentence_case_list_a_lower_case_line_is_a_description():
+    lines = [
+        line("Buy batteries by 12 Aug", 100, 100),
+        line("link in the team chat", 104, 170),
+        line("Follow up on the job offer", 100, 240),
+        line("Email the supplier", 100, 310),
+    ]
+    tasks = extract_tasks(lines, OPTS)
+    assert [t.task_name for t in tasks] == ["Buy batteries", "Follow up on the job offer", "Email the supplier"]
+    assert tasks[0].description == "link in the team chat"
+    lower = [line("buy batteries", 100, 100), line("call the bank", 100, 170), line("pay rent", 100, 240)]
+    assert len(extract_tasks(lower, OPTS)) == 3  # a list written all in lower case keeps its tasks

@@ -87,6 +87,9 @@ def classify(rows: list[Row]) -> list[_Classified]:
     # where the titles of bulleted lines start: a task whose bullet OCR lost starts there too
     starts = sorted(_text_start(r, m) for r, m in content if m.bulleted)
     text_margin = starts[len(starts) // 2] if len(starts) >= 2 else None
+    # a list written in sentence case: its titles start with a capital, descriptions do not
+    capitals = [m.rest[:1].isupper() for _, m in content if m.rest[:1].isalpha()]
+    sentence_case = len(capitals) >= 3 and sum(capitals) >= 0.7 * len(capitals)
     out: list[_Classified] = []
     last_task: _Classified | None = None
     for row, marker in marked:
@@ -101,7 +104,9 @@ def classify(rows: list[Row]) -> list[_Classified]:
         ):
             role = Role.HEADING
         elif not marker.bulleted and last_task is not None and not marker.done and not _has_fields(text):
-            if _is_continuation(row, text, last_task.row, median_h, margin, bulleted_share, text_margin):
+            if (sentence_case and text[:1].islower()) or _is_continuation(
+                row, text, last_task.row, median_h, margin, bulleted_share, text_margin
+            ):
                 role = Role.CONTINUATION
         c = _Classified(row, marker, role)
         out.append(c)
