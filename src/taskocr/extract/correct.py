@@ -122,9 +122,9 @@ def _split_part_ok(part: str, sym) -> bool:
 def _near_keyword(token: str) -> bool:
     """A misread field word ("criticat") must reach the field parsers whole."""
     from .dates import FUZZY_WORDS
-    from .fields import PRIORITY_WORDS
+    from .fields import PRIORITY_WORDS, near_keyword
 
-    return any(len(k) >= 5 and Levenshtein.distance(token, k) <= 1 for k in (*PRIORITY_WORDS, *FUZZY_WORDS))
+    return near_keyword(token, (*PRIORITY_WORDS, *FUZZY_WORDS), lambda k: 1 if len(k) >= 5 else 0) is not None
 
 
 _MIXED = re.compile(r"(?<![\w])(?=[A-Za-z]*[015])(?=(?:[015]*[A-Za-z]){3})[A-Za-z015]{4,}(?![\w])")

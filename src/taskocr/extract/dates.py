@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from ..config import DateOrder
-from .fields import tidy
+from .fields import near_keyword, tidy
 
 _ONE = str.maketrans({"I": "1", "i": "1", "l": "1", "L": "1", "|": "1", "O": "0", "o": "0"})
 # "due" as OCR reads it too: duc, oue, dve
@@ -167,14 +167,11 @@ def _unglue(text: str) -> str:
 
 
 def _fix_last_word(text: str) -> str:
-    from rapidfuzz.distance import Levenshtein
-
     m = re.search(r"([A-Za-z]{5,})\W*$", text)
     if m:
-        word = m.group(1).lower()
-        for w in FUZZY_WORDS:
-            if Levenshtein.distance(word, w) <= (1 if len(w) <= 6 else 2):
-                return text[: m.start(1)] + w
+        key = near_keyword(m.group(1), FUZZY_WORDS, lambda k: 1 if len(k) <= 6 else 2)
+        if key:
+            return text[: m.start(1)] + key
     return text
 
 
@@ -190,7 +187,7 @@ def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
         a, sep1, b, sep2, y = m.groups()
         if sep2 and y is None:
             continue
-        if sep1 in ".-" and y is None and not m.group(0).rstrip().endswith(".") and sep1 == "-":
+        if sep1 == "-" and y is None and not m.group(0).rstrip().endswith("."):
             continue  # "3-4" is a range, not a date
         d = _numeric(a, b, y, order, ref)
         if d:

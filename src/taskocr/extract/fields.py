@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable, Iterable
+
+from rapidfuzz.distance import Levenshtein
 from dataclasses import dataclass
 
 from ..model import Priority
@@ -160,18 +163,29 @@ def parse_priority(text: str) -> tuple[Priority | None, str]:
     return found, tidy(text)
 
 
+def near_keyword(word: str, keywords: Iterable[str], budget: Callable[[str], int]) -> str | None:
+    """The keyword ``word`` is a misreading of, if any: at most ``budget(keyword)`` edits
+    away (a budget of 0 leaves that keyword out)."""
+    word = word.lower()
+    for key in keywords:
+        edits = budget(key)
+        if edits and Levenshtein.distance(word, key, score_cutoff=edits) <= edits:
+            return key
+    return None
+
+
 def _fuzzy_last_word(text: str) -> tuple[str, Priority | None]:
     """A misread priority word ending the line ("URGEN'T", "MINOTR", "critcal")."""
-    from rapidfuzz.distance import Levenshtein
-
     m = re.search(r"(?:^|\s)([A-Za-z'’]{4,})\W*$", text)
     if not m:
         return text, None
-    word = re.sub(r"['’]", "", m.group(1)).lower()
-    for key, p in PRIORITY_WORDS.items():
-        if (len(key) >= 5 or key == "asap") and Levenshtein.distance(word, key) <= 1:
-            return text[: m.start()], p
-    return text, None
+    key = near_keyword(re.sub(r"['’]", "", m.group(1)), PRIORITY_WORDS, _one_edit_if_long)
+    return (text[: m.start()], PRIORITY_WORDS[key]) if key else (text, None)
+
+
+def _one_edit_if_long(key: str) -> int:
+    # one wrong letter in a short word makes another word ("low" → "law"); "asap" is distinctive
+    return 1 if len(key) >= 5 or key == "asap" else 0
 
 
 def _rank(p: Priority) -> int:
