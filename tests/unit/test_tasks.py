@@ -67,6 +67,24 @@ def test_heading_forms():
     assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Send minutes", "Gym"]
 
 
+def test_a_short_line_set_off_above_the_list_is_its_heading_whatever_its_words():
+    # none of these words is a known heading word; the gap under the line marks it
+    lines = [line("Odds and ends", 100, 40), line("Buy milk", 100, 160), line("Pay rent", 100, 230),
+             line("Fix the gate", 100, 300)]
+    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Buy milk", "Pay rent", "Fix the gate"]
+    # written well right of the list's margin, with no gap, it is a heading too
+    lines[0] = line("Odds and ends", 400, 90)
+    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Buy milk", "Pay rent", "Fix the gate"]
+
+
+def test_a_short_task_on_top_stays_a_task_even_when_set_off():
+    for top in ("Buy bread", "Call Ana tomorrow", "Renew passport"):
+        lines = [line(top, 100, 40), line("Buy milk", 100, 160), line("Pay rent", 100, 230),
+                 line("Fix the gate", 100, 300)]
+        names = [t.task_name for t in extract_tasks(lines, OPTS)]
+        assert len(names) == 4 and names[1:] == ["Buy milk", "Pay rent", "Fix the gate"], top
+
+
 def test_layout_engine_headings_are_not_tasks():
     lines = [line("Sprint goals", 100, 40, kind=LineKind.HEADING), line("- Ship login", 100, 110)]
     assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Ship login"]

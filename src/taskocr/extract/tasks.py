@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from statistics import median
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable
@@ -55,11 +56,16 @@ _HEADING_NOUN = re.compile(
 )
 
 
-# first words of tasks, so "Write notes" or "Buy groceries" on top of a list stay tasks
+# first words of tasks, so "Write notes" or "Buy milk" on top of a list stay tasks
 _TASK_VERBS = set(
-    "add ask book buy call cancel check clean collect confirm do draft email fill find finish fix get "
-    "give go make meet move order pack pay pick plan post prepare print read renew repair reply review "
-    "schedule send set share sign sort start submit take test tidy update wash water write".split()
+    "add apply arrange ask attend back bake book bring buy call cancel change charge check choose "
+    "clean clear collect compare confirm contact cook copy deliver deploy do download draft drop email "
+    "empty feed file fill find finish fix get give go hang help hire install invite iron join "
+    "learn look mail make meet merge move mow order organise organize pack paint pay phone pick plan "
+    "plant post practise practice prepare print publish put read recycle refill register remind remove "
+    "renew rent repair replace reply research reserve return review ring run save scan schedule see "
+    "sell send set share ship shop sign sort start study submit sweep take talk tell test text throw "
+    "tidy try turn update upload vacuum visit walk wash watch water write".split()
 )
 
 
@@ -90,6 +96,7 @@ def classify(rows: list[Row]) -> list[_Classified]:
     # a list written in sentence case: its titles start with a capital, descriptions do not
     capitals = [m.rest[:1].isupper() for _, m in content if m.rest[:1].isalpha()]
     sentence_case = len(capitals) >= 3 and sum(capitals) >= 0.7 * len(capitals)
+    apart = _first_stands_apart([r for r, _ in content], median_h)
     out: list[_Classified] = []
     last_task: _Classified | None = None
     for row, marker in marked:
@@ -100,7 +107,8 @@ def classify(rows: list[Row]) -> list[_Classified]:
         role = Role.TASK
         first = not any(c.role is not Role.NOISE for c in out)
         if row.kind is LineKind.HEADING or (
-            not marker.bulleted and _looks_like_heading(row, text, median_h, bulleted_share, first)
+            not marker.bulleted
+            and _looks_like_heading(row, text, median_h, bulleted_share, first, first and apart)
         ):
             role = Role.HEADING
         elif not marker.bulleted and last_task is not None and not marker.done and not _has_fields(text):
@@ -117,13 +125,31 @@ def classify(rows: list[Row]) -> list[_Classified]:
     return out
 
 
-def _looks_like_heading(row: Row, text: str, median_h: float, bulleted_share: float, first: bool) -> bool:
+def _first_stands_apart(rows: list[Row], median_h: float) -> bool:
+    """Whether the top line is set off from the list below it: a wider gap under it than
+    between the list's lines, or written well away from their left margin."""
+    if len(rows) < 3:
+        return False
+    pitch = median(b.bbox.cy - a.bbox.cy for a, b in zip(rows[1:], rows[2:]))
+    gap = rows[1].bbox.cy - rows[0].bbox.cy
+    left = median(r.bbox.x for r in rows[1:])
+    return gap >= 1.2 * pitch or abs(rows[0].bbox.x - left) >= 1.5 * median_h
+
+
+def _looks_like_heading(
+    row: Row, text: str, median_h: float, bulleted_share: float, first: bool, apart: bool = False
+) -> bool:
+    words = text.split()
+    first_word = re.sub(r"\W", "", words[0]).lower() if words else ""
     if _HEADING.match(text):
         return True
-    if first and _HEADING_NOUN.match(text) and text.split()[0].lower() not in _TASK_VERBS:
+    if first and _HEADING_NOUN.match(text) and first_word not in _TASK_VERBS:
         return True
-    words = text.split()
     if text.rstrip().endswith(":") and len(words) <= 6:
+        return True
+    if apart and len(words) <= 3 and first_word not in _TASK_VERBS and not _has_fields(text):
+        # A short line on top, set off from the list and not starting with a verb, names
+        # the list whatever its words are ("Odds and ends"), bulleted list or not.
         return True
     if len(words) <= 4 and bulleted_share >= 0.5:
         # In a bulleted list, a short unbulleted line on top, written larger or in capitals,
