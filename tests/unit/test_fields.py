@@ -94,6 +94,9 @@ def test_marker(text, bulleted, done, rest):
         ("Set up the guest wifi onner Omar", "Omar", "Set up the guest wifi"),
         ("Check the delivery status CBen]", "Ben", "Check the delivery status"),
         ("book the venue CNina", "Nina", "book the venue"),
+        ("Email the venue (0aniel)", "0aniel", "Email the venue"),  # a capital read as a digit
+        ("Plan the retro @7atima", "7atima", "Plan the retro"),
+        ("Print (2nd copy)", None, "Print (2nd copy)"),
         ("PICK UP THE CAKE", None, "PICK UP THE CAKE"),
         ("SCHEDULE THE WINDOW CLEANER", None, "SCHEDULE THE WINDOW CLEANER"),
     ],
@@ -124,6 +127,12 @@ def test_assignee(text, name, rest):
         ("Fix the leak p3", Priority.MEDIUM, "Fix the leak"),
         ("Fix the leak (p4)", Priority.LOW, "Fix the leak"),
         ("Fix the leak pl", Priority.URGENT, "Fix the leak"),  # p1 read as pl
+        ("SET UP THE PRINTER PZ", Priority.HIGH, "SET UP THE PRINTER"),  # p2 read as PZ
+        ("GET FEEDBACK FROM DESIGN-P4", Priority.LOW, "GET FEEDBACK FROM DESIGN"),
+        ("Write the tests RosaP2", Priority.HIGH, "Write the tests Rosa"),
+        ("Plan the holiday [Noor]AsAP", Priority.URGENT, "Plan the holiday [Noor]"),
+        ("Use the e-p2 form", None, "Use the e-p2 form"),
+        ("Fix p2p sync", None, "Fix p2p sync"),
         ("!!!Schedule the dentist", Priority.URGENT, "Schedule the dentist"),
         ("URGENT. Pick up the dog", Priority.URGENT, "Pick up the dog"),
         ("Prepare questions URGEN'T", Priority.URGENT, "Prepare questions"),  # misread word
@@ -182,6 +191,17 @@ def test_priority(text, priority, rest):
         ("Get approval 17/1212025", "dmy", date(2025, 12, 17), "Get approval"),
         ("Get approval due ZI/12", "dmy", date(2025, 12, 21), "Get approval"),  # 2 read as Z
         ("Get approval 14/03/2O25", "dmy", date(2025, 3, 14), "Get approval"),
+        ("Merge the upgrade by 2024–09–24", "dmy", date(2024, 9, 24), "Merge the upgrade"),  # en dashes
+        ("PAY THE TEACHER OY/O3/ZOZ7", "dmy", date(2027, 3, 4), "PAY THE TEACHER"),  # 4 read as Y
+        ("Schedule the kickoff 29Nou", "dmy", date(2026, 11, 29), "Schedule the kickoff"),  # misread month
+        ("Mow the lawn by Aog 11", "dmy", date(2026, 8, 11), "Mow the lawn"),
+        ("Ask about the hedge due. teb 19", "dmy", date(2026, 2, 19), "Ask about the hedge"),
+        ("FOLLOW UP IO MARV", "dmy", date(2026, 3, 10), "FOLLOW UP"),
+        ("CLEAN THE KEYBOARD DUE JUN 2Y", "dmy", date(2026, 6, 24), "CLEAN THE KEYBOARD"),
+        ("finish the page Ootober 1st", "dmy", date(2026, 10, 1), "finish the page"),
+        ("Buy 1 can of paint", "dmy", None, "Buy 1 can of paint"),  # a month only next to a day at the end
+        ("Call 3 men", "dmy", None, "Call 3 men"),
+        ("Buy 2 can", "dmy", None, "Buy 2 can"),
         ("Fix I/O errors", "dmy", None, "Fix I/O errors"),
         ("Get approval", "dmy", None, "Get approval"),
         ("Print 20 copies", "dmy", None, "Print 20 copies"),
@@ -226,6 +246,12 @@ def test_roster_leaves_a_name_alone_when_two_people_fit():
         ("Get approval ~ Hasn", "Hasan", "Get approval"),
         ("Get approval from the board", None, "Get approval from the board"),
         ("Email Hasan", None, "Email Hasan"),
+        ("Compare broadband dealsHasan", "Hasan", "Compare broadband deals"),  # run into a word
+        ("Submit the visa form eHasan", "Hasan", "Submit the visa form"),  # @ read as a letter
+        ("Order dog food—ana", "Ana", "Order dog food"),
+        ("Feed-the cat Hasan", "Hasan", "Feed-the cat"),
+        ("Eat a banana", None, "Eat a banana"),  # a word that ends in a name is a word
+        ("Write the parser—HasanP2", None, "Write the parser—HasanP2"),  # not a bare name
     ],
 )
 def test_find_person_behind_a_misread_arrow(text, person, rest):

@@ -69,10 +69,42 @@ def find_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
         if person:
             drop = n + (0 if glued else 1)
             return person, tidy(" ".join(words[:-drop]))
-    if len(words) >= 4 and words[-2].lower() not in _OBJECT_LEAD:
+    if len(words) >= 3 and words[-2].lower() not in _OBJECT_LEAD:
+        # a bare last word: it must be the name itself, give or take a letter ("Ravl")
         person = match_person(words[-1], people, cutoff=90.0)
-        if person:
+        exact = person and words[-1].strip(".,;:!").lower() == person.lower()
+        if person and (exact or len(words) >= 4) and fuzz.ratio(words[-1].lower(), person.lower()) >= 80:
             return person, tidy(" ".join(words[:-1]))
+    if len(words) >= 2:
+        return _glued_person(text, people)
+    return None, text
+
+
+def _glued_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
+    """A roster name run into what stands before it: "food—Olga", "dealsMateo", "eRavi"
+    (the @ read as a letter). The join must show: a dash or symbol, a capital inside the
+    word, or one stray letter in front; and the whole token must not be a word itself."""
+    m = re.search(r"(\S+?)[^\w]*$", text)
+    if not m:
+        return None, text
+    token = m.group(1)
+    _, known = _lexicon()
+    if token.lower() in known:
+        return None, text
+    for person in sorted(people, key=len, reverse=True):
+        name = person.split()[0]
+        if len(name) < 3 or len(token) <= len(name) or not token.lower().endswith(name.lower()):
+            continue
+        prefix, written = token[: -len(name)], token[-len(name):]
+        if not prefix[-1].isalnum():
+            rest = text[: m.start(1)] + prefix.rstrip("-–—~=_>»›7@")
+        elif len(prefix) == 1:
+            rest = text[: m.start(1)]
+        elif prefix[-1].islower() and written[0].isupper():
+            rest = text[: m.start(1)] + prefix
+        else:
+            continue
+        return person, tidy(rest)
     return None, text
 
 

@@ -18,8 +18,8 @@ from .fields import near_keyword, tidy
 _ONE = str.maketrans({"I": "1", "i": "1", "l": "1", "L": "1", "|": "1", "O": "0", "o": "0"})
 # "due" as OCR reads it too: duc, oue, dve
 _LEAD = r"(?:(?:due|duc|oue|dve|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:.\-]?\s*)?"
-_SEP = r"[/.\-|\\lI]"
-_ISO = re.compile(rf"{_LEAD}(?<!\d)(20\d\d)\s?[-/.]\s?(\d{{1,2}})\s?[-/.]\s?(\d{{1,2}})(?!\d)", re.I)
+_SEP = r"[/.\-–—|\\lI]"
+_ISO = re.compile(rf"{_LEAD}(?<!\d)(20\d\d)\s?[-–—/.]\s?(\d{{1,2}})\s?[-–—/.]\s?(\d{{1,2}})(?!\d)", re.I)
 # d/m/y with real or misread separators; the year is optional ("due 5/12", "17.12.")
 _NUMERIC = re.compile(
     rf"{_LEAD}(?<![\w/])(\d{{1,2}})\s?({_SEP})\s?(\d{{1,2}})(?:\s?({_SEP})\s?(\d{{4}}|\d{{2}}))?(?:\.(?!\d))?(?![\w/])",
@@ -131,9 +131,11 @@ def _relative(word: str, ref: date, order: DateOrder) -> date | None:
 
 # inside a date-shaped token, letters that are digits misread: O→0, Z→2, S→5, I/l/|→1
 _DIGITISH = re.compile(
-    r"(?<![A-Za-z])(?=[\dOoZzSsIl|/.\-]*\d)[\dOoZzSsIl|]{1,4}(?:[/.\-][\dOoZzSsIl|]{1,4}){1,2}\.?(?![A-Za-z])"
+    r"(?<![A-Za-z])(?=[\dOoZzSsIl|Y/.\-]*\d)[\dOoZzSsIl|Y]{1,4}(?:[/.\-][\dOoZzSsIl|Y]{1,4}){1,2}\.?(?![A-Za-z])"
 )
-_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Z": "2", "z": "2", "S": "5", "s": "5", "I": "1", "l": "1", "|": "1"})
+_AS_DIGIT = str.maketrans(
+    {"O": "0", "o": "0", "Z": "2", "z": "2", "S": "5", "s": "5", "I": "1", "l": "1", "|": "1", "Y": "4"}
+)
 # relative words as OCR misreads them at the end of a line ("todal", "tomorow", "Fridav")
 FUZZY_WORDS = ("today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -152,7 +154,8 @@ def parse_due_date(text: str, ref: date, order: DateOrder = DateOrder.DMY) -> tu
     found = _parse(text, ref, order)
     if found[0] is None:
         unglued = _unglue(text)
-        for fixed in (_fix_digits(text), _fix_last_word(text), unglued, _fix_digits(unglued)):
+        for fixed in (_fix_digits(text), _fix_last_word(text), unglued, _fix_digits(unglued),
+                      _fix_month_name(unglued)):
             if fixed != text:
                 got = _parse(fixed, ref, order)
                 if got[0] is not None:
@@ -164,6 +167,44 @@ def _unglue(text: str) -> str:
     """Handwriting packed tight comes back without spaces: "windows11 Mar", "29Aug", "due3/3"."""
     text = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", text)
     return re.sub(rf"(?<=\d)(?={_MONTHS}\b)", " ", text, flags=re.I)
+
+
+_MONTH_WORDS = ("january", "february", "march", "april", "june", "july", "august", "september",
+                "october", "november", "december")
+_MONTH_ABBRS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_ISH = r"[\dOoZzSsIl|Y]{1,2}(?:st|nd|rd|th)?"
+# a misread month name next to a day: "29 Nou", "Aog 11", "teb 19", "IO MARV", "Ootober 1st"
+# (a lookahead, so that "kickoff 29" does not hide "29 Nou")
+_MONTH_PAIR = re.compile(
+    rf"(?<![\w/])(?=(?P<pair>(?P<d1>{_DAY_ISH})\s+(?P<m1>[A-Za-z]{{3,9}})|(?P<m2>[A-Za-z]{{3,9}})\.?\s+(?P<d2>{_DAY_ISH}))(?![\w/]))"
+)
+_LEAD_WORD = re.compile(r"(?:due|duc|oue|dve|by|until|before|deadline)\W*$", re.I)
+
+
+def _fix_month_name(text: str) -> str:
+    """Spell out a month the recogniser misread by a letter or two, where a day stands next
+    to it and the pair ends the line or follows "due"/"by": elsewhere "1 can" stays a can."""
+    text = re.sub(r"(?<=\d)(?=[A-Za-z]{3})", " ", text)
+    for m in _MONTH_PAIR.finditer(text):
+        word, day = (m.group("m1"), m.group("d1")) if m.group("m1") else (m.group("m2"), m.group("d2"))
+        if word.lower() in _MONTH_ABBRS and day.isdigit():
+            continue  # nothing misread: the date parsers already declined it
+        start, end = m.span("pair")
+        led = _LEAD_WORD.search(text[:start]) is not None
+        if not (led or not re.search(r"[A-Za-z]{2,}", text[end:])):
+            continue
+        key = near_keyword(word, _MONTH_WORDS, lambda k: 2 if len(k) >= 7 else 1) or near_keyword(
+            word, _MONTH_ABBRS, lambda k: 1
+        )
+        # three letters one edit from a month are often another word ("2 can"): without
+        # "due"/"by" in front, the first letter must be right
+        if key is None or (len(word) <= 4 and not led and word[0].lower() != key[0]):
+            continue
+        digits = re.sub(r"(?:st|nd|rd|th)$", "", day).translate(_AS_DIGIT)
+        if not digits.isdigit():
+            continue
+        return f"{text[:start]} {digits} {key[:3]} {text[end:]}"
+    return text
 
 
 def _fix_last_word(text: str) -> str:
@@ -187,7 +228,7 @@ def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
         a, sep1, b, sep2, y = m.groups()
         if sep2 and y is None:
             continue
-        if sep1 == "-" and y is None and not m.group(0).rstrip().endswith("."):
+        if sep1 in "-–—" and y is None and not m.group(0).rstrip().endswith("."):
             continue  # "3-4" is a range, not a date
         d = _numeric(a, b, y, order, ref)
         if d:

@@ -121,18 +121,21 @@ PRIORITY_WORDS: dict[str, Priority] = {
     "high": Priority.HIGH, "important": Priority.HIGH,
     "low": Priority.LOW, "minor": Priority.LOW, "whenever": Priority.LOW, "someday": Priority.LOW,
 }
-_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "!": "1", "+": "4"})
+_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "!": "1", "+": "4", "Z": "2", "z": "2"})
 _P_LEVELS = {"1": Priority.URGENT, "2": Priority.HIGH, "3": Priority.MEDIUM, "4": Priority.LOW}
 _WORDS = "|".join(PRIORITY_WORDS)
 # a priority word counts where people put one: first or last on the line, in brackets, or
 # with "priority"; inside the title ("review low-risk items") it is just a word
 _P_WORD_EDGE = re.compile(
-    rf"(?:^|(?<=[\s(\[]))(?:priority\s*[:=]?\s*)?\b({_WORDS})\b(?:\s*priority)?\s*[:!]*(?=\s*$|\s*[)\]])",
+    rf"(?:^|(?<=[\s(\[)\]]))(?:priority\s*[:=]?\s*)?\b({_WORDS})\b(?:\s*priority)?\s*[:!]*(?=\s*$|\s*[)\]])",
     re.I,
 )
 _P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!.;\-–—]+\s*", re.I)
 _P_WORD_BRACKET = re.compile(rf"[(\[]\s*({_WORDS})\s*[)\]]", re.I)
-_P_LEVEL = re.compile(r"(?:^|(?<=\s))[(\[]?\s*[pP]\s?([1-4Il|i!+])(?![\w])\s*[)\]]?")
+# "p2" as written and as read ("PZ", "pl"); glued to what precedes it only at the line's end
+_P_LEVEL = re.compile(
+    r"(?:^|(?<=\s)|(?<=[-–—])(?=[pP]\S\s*$)|(?<=[a-z])(?=P\S\s*$))[(\[]?\s*[pP]\s?([1-4Il|i!+Zz])(?![\w])\s*[)\]]?"
+)
 _BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])|^\s*(!{1,3})\s*")
 
 
@@ -194,7 +197,8 @@ def _rank(p: Priority) -> int:
 
 # --- assignee ---------------------------------------------------------------------------------
 
-_NAME = r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
+# a name's capital is sometimes read as a digit ("0aniel", "7atima"): the roster repairs it
+_NAME = r"(?:[A-Za-zÀ-ÖØ-öø-ÿ]|\d(?=[a-zß-öø-ÿ]{3}))[A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 _CAP_NAME = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*"
 # Arrows as written and as OCR reads a hand-drawn one: →, ->, =>, ~>, -7, —>, »
 _ARROW = r"(?:→|⟶|➔|➜|⇒|=>|[-–—~=_]+\s?[>7»›]|»|›)[>»›.:]*"
