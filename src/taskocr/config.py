@@ -59,6 +59,7 @@ class Settings:
     ppocr_model: PPOCRModel = PPOCRModel.SMALL
     ppocr_threads: int | None = None
     ppocr_stretch: float = 1.5  # horizontal widening before PP-OCR; chosen on the benchmark
+    ppocr_second_stretch: float = 1.25  # a second reading at this widening; 0 turns it off
     tesseract_cmd: str = "tesseract"
     date_order: DateOrder = DateOrder.DMY
     people: tuple[str, ...] = ()
@@ -95,6 +96,7 @@ class Settings:
                 backend=g("OCR_BACKEND", "auto").strip().lower(),
                 ppocr_model=PPOCRModel(g("TASKOCR_PPOCR_MODEL", "small").lower()),
                 ppocr_stretch=float(g("TASKOCR_PPOCR_STRETCH", "1.5")),
+                ppocr_second_stretch=float(g("TASKOCR_PPOCR_SECOND_PASS", "1.25")),
                 ppocr_threads=int(g("TASKOCR_PPOCR_THREADS")) if g("TASKOCR_PPOCR_THREADS") else None,
                 tesseract_cmd=g("TASKOCR_TESSERACT_CMD", "tesseract"),
                 date_order=DateOrder(g("TASKOCR_DATE_ORDER", "dmy").lower()),

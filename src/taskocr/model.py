@@ -84,6 +84,14 @@ class BBox:
     def rounded(self) -> "BBox":
         return BBox(round(self.x), round(self.y), round(self.width), round(self.height))
 
+    def iou(self, other: "BBox") -> float:
+        """Intersection over union of the two boxes."""
+        ix = max(0.0, min(self.x2, other.x2) - max(self.x, other.x))
+        iy = max(0.0, min(self.y2, other.y2) - max(self.y, other.y))
+        inter = ix * iy
+        union = self.width * self.height + other.width * other.height - inter
+        return inter / union if union > 0 else 0.0
+
     def vertical_overlap(self, other: "BBox") -> float:
         """Overlap of the two boxes' vertical extents, as a share of the shorter one."""
         inter = min(self.y2, other.y2) - max(self.y, other.y)
@@ -99,6 +107,17 @@ class BBox:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Another way the engine read the same stretch of writing (a second pass)."""
+
+    text: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "confidence": round(self.confidence, 4)}
+
+
+@dataclass(frozen=True)
 class Line:
     """One run of recognised text with its box, as an engine (or the layout merger) saw it."""
 
@@ -106,17 +125,21 @@ class Line:
     confidence: float
     bbox: BBox
     kind: LineKind = LineKind.TEXT
+    alternatives: tuple[Reading, ...] = ()
 
     def with_bbox(self, bbox: BBox) -> "Line":
         return replace(self, bbox=bbox)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "text": self.text,
             "confidence": round(self.confidence, 4),
             "bbox": self.bbox.rounded().to_dict(),
             "kind": self.kind.value,
         }
+        if self.alternatives:
+            d["alternatives"] = [a.to_dict() for a in self.alternatives]
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Line":
@@ -125,6 +148,7 @@ class Line:
             confidence=float(d["confidence"]),
             bbox=BBox.from_dict(d["bbox"]),
             kind=LineKind(d.get("kind", "text")),
+            alternatives=tuple(Reading(a["text"], float(a["confidence"])) for a in d.get("alternatives", ())),
         )
 
 

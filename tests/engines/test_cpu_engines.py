@@ -39,6 +39,18 @@ def test_ppocr_reads_a_rendered_list(model):
 
 
 @pytest.mark.slow
+def test_ppocr_second_pass_adds_other_readings_and_can_be_turned_off():
+    page = page_rgb()
+    two = reg.engine_class("ppocr")(Settings()).recognize(page)
+    one = reg.engine_class("ppocr")(Settings(ppocr_second_stretch=0)).recognize(page)
+    # the first pass is the same either way; the second only adds readings that differ
+    assert [(ln.text, ln.bbox) for ln in two] == [(ln.text, ln.bbox) for ln in one]
+    assert all(not ln.alternatives for ln in one)
+    for ln in two:
+        assert all(alt.text != ln.text and 0.0 <= alt.confidence <= 1.0 for alt in ln.alternatives)
+
+
+@pytest.mark.slow
 def test_tesseract_reads_a_rendered_list():
     engine = reg.engine_class("tesseract")(Settings())
     assert engine.unavailable_reason() is None, engine.unavailable_reason()

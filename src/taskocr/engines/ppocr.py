@@ -7,13 +7,14 @@ One ``OcrEngine`` per process: it is thread-safe and serialises inference itself
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from ..config import Settings
 from ..errors import EngineError
-from ..model import BBox, Line
+from ..model import BBox, Line, Reading
 from .base import LazyModel
 
 
@@ -24,6 +25,7 @@ class PPOCREngine:
         self.model_size = settings.ppocr_model.value
         self.threads = settings.ppocr_threads
         self.stretch = settings.ppocr_stretch
+        self.second_stretch = settings.ppocr_second_stretch
         self._model = LazyModel(self._build)
 
     def unavailable_reason(self) -> str | None:
@@ -44,25 +46,51 @@ class PPOCREngine:
 
     def recognize(self, image: np.ndarray) -> list[Line]:
         engine = self._model.get()
-        if self.stretch != 1.0:
-            # The recogniser squeezes every line to 48 px high and reads about one character
-            # per 8 px of width after that; narrow, joined handwriting then loses letters at
-            # word ends. Widening the page first gives each letter room (README, "Accuracy").
-            image = cv2.resize(image, None, fx=self.stretch, fy=1.0, interpolation=cv2.INTER_CUBIC)
-        # BMP is the cheapest container the wheel decodes: no compression work either way.
-        ok, buf = cv2.imencode(".bmp", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-        if not ok:
-            raise EngineError(self.name, "could not encode the page for the recognizer")
+        # The recogniser squeezes every line to 48 px high and reads about one character per
+        # 8 px of width after that; narrow, joined handwriting then loses letters at word
+        # ends. Widening the page first gives each letter room (README, "Accuracy"). A second
+        # widening reads some lines better; the extractor picks per line (Line.alternatives).
+        stretches = [self.stretch] + ([self.second_stretch] if self.second_stretch else [])
+        pages = [_encode(image, st) for st in stretches]
         try:
-            result = engine.ocr(buf.tobytes())
+            results = engine.ocr_batch(pages, batch_size=len(pages))
         except Exception as exc:
             raise EngineError(self.name, f"recognition failed: {exc}") from exc
-        lines = []
-        for _, b in sorted(result.get("bounds", {}).items()):
-            text = (b.get("text") or "").strip()
-            if not text:
-                continue
-            (x1, y1), (x2, y2) = b["topLeftCoord"], b["bottomRightCoord"]
-            box = BBox.from_corners(x1 / self.stretch, y1, x2 / self.stretch, y2)
-            lines.append(Line(text, float(b.get("confidence", 0.0)), box))
+        lines = _lines(results[0], self.stretch)
+        if len(results) > 1:
+            lines = _attach_alternatives(lines, _lines(results[1], self.second_stretch))
         return lines
+
+
+def _encode(image: np.ndarray, stretch: float) -> bytes:
+    if stretch != 1.0:
+        image = cv2.resize(image, None, fx=stretch, fy=1.0, interpolation=cv2.INTER_CUBIC)
+    # BMP is the cheapest container the wheel decodes: no compression work either way.
+    ok, buf = cv2.imencode(".bmp", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise EngineError(PPOCREngine.name, "could not encode the page for the recognizer")
+    return buf.tobytes()
+
+
+def _lines(result: dict, stretch: float) -> list[Line]:
+    lines = []
+    for _, b in sorted(result.get("bounds", {}).items()):
+        text = (b.get("text") or "").strip()
+        if not text:
+            continue
+        (x1, y1), (x2, y2) = b["topLeftCoord"], b["bottomRightCoord"]
+        box = BBox.from_corners(x1 / stretch, y1, x2 / stretch, y2)
+        lines.append(Line(text, float(b.get("confidence", 0.0)), box))
+    return lines
+
+
+def _attach_alternatives(lines: list[Line], others: list[Line], min_iou: float = 0.6) -> list[Line]:
+    """Give each line the second pass's reading of the same box, when exactly one box of
+    that pass covers it (the two passes sometimes cut a row into different pieces)."""
+    out = []
+    for line in lines:
+        same = [o for o in others if line.bbox.iou(o.bbox) > min_iou]
+        if len(same) == 1 and same[0].text != line.text:
+            line = replace(line, alternatives=(Reading(same[0].text, same[0].confidence),))
+        out.append(line)
+    return out

@@ -8,11 +8,13 @@ close, common word for it. Names and numbers are never touched.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import Levenshtein
 
+from ..model import Line
 from .fields import tidy
 
 PERSON_CUTOFF = 75.0
@@ -106,6 +108,31 @@ def _glued_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
             continue
         return person, tidy(rest)
     return None, text
+
+
+# --- choosing between two readings of a line ----------------------------------------------------
+
+_TOKEN = re.compile(r"[A-Za-z]{2,}")
+
+
+def choose_reading(line: Line, people: tuple[str, ...] = ()) -> Line:
+    """The engine's reading of ``line`` that reads most like words: the larger share of its
+    words known to the lexicon (or the roster), then the higher confidence. Recognisers are
+    confident about misreadings too, so confidence alone picks worse (README, "Accuracy")."""
+    if not line.alternatives:
+        return line
+    _, known = _lexicon()
+    names = {w.lower() for p in people for w in p.split()}
+
+    def score(text: str, confidence: float) -> tuple[float, float]:
+        words = [w.lower() for w in _TOKEN.findall(text)]
+        share = sum(w in known or w in names for w in words) / len(words) if words else 0.0
+        return share, confidence
+
+    best = max(line.alternatives, key=lambda r: score(r.text, r.confidence))
+    if score(best.text, best.confidence) > score(line.text, line.confidence):
+        return replace(line, text=best.text, confidence=best.confidence)
+    return line
 
 
 # --- title words --------------------------------------------------------------------------------

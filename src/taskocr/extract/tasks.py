@@ -200,6 +200,8 @@ def extract_tasks(
     """``struck`` tells whether the writing inside a box is crossed out (done), when the
     caller has the pixels to look at."""
     opts = options or ExtractOptions()
+    if opts.correct_words:
+        lines = [correct.choose_reading(ln, opts.people) for ln in lines]
     tasks: list[Task] = []
     for c in classify(group_rows(lines)):
         if c.role is Role.TASK:

@@ -1,0 +1,69 @@
+"""The result tree's dict round trip, and the choice between two readings of a line."""
+
+from datetime import date, datetime
+
+from taskocr.engines.ppocr import _attach_alternatives
+from taskocr.extract.correct import choose_reading
+from taskocr.extract.tasks import ExtractOptions, extract_tasks
+from taskocr.model import (
+    AttemptStatus, BBox, EngineAttempt, ImageInfo, Line, LineKind, Priority, Reading, ScanResult, Task,
+)
+
+
+def test_scan_result_round_trips_through_a_dict():
+    result = ScanResult(
+        engine="ppocr",
+        image=ImageInfo(4000, 3000, datetime(2025, 12, 3, 9, 30), "JPEG", True),
+        lines=(
+            Line("Get approval", 0.93, BBox(10, 20, 300, 40), LineKind.LIST_ITEM,
+                 alternatives=(Reading("Get aproval", 0.95),)),
+            Line("Tom", 0.5, BBox(320, 20, 60, 40)),
+        ),
+        tasks=(Task("Get approval", "", "Hasan", date(2025, 12, 17), Priority.HIGH, True, 0, 0.93,
+                    BBox(10, 20, 370, 40)),),
+        engines_tried=(EngineAttempt("dots", AttemptStatus.DECLINED, "no server"),
+                       EngineAttempt("ppocr", AttemptStatus.OK)),
+        timings_ms={"ocr": 410.0, "total": 540.0},
+    )
+    d = result.to_dict()
+    assert d["lines"][0]["alternatives"] == [{"text": "Get aproval", "confidence": 0.95}]
+    assert "alternatives" not in d["lines"][1]  # only lines that have one carry the key
+    assert ScanResult.from_dict(d) == result
+
+
+def _line(text, conf, *alts):
+    return Line(text, conf, BBox(0, 0, 400, 40), alternatives=tuple(Reading(t, c) for t, c in alts))
+
+
+def test_the_reading_with_more_real_words_wins_over_a_more_confident_one():
+    line = _line("Schedule thekiekoff meeling", 0.97, ("Schedule the kickoff meeting", 0.91))
+    assert choose_reading(line).text == "Schedule the kickoff meeting"
+    assert choose_reading(line).confidence == 0.91
+
+
+def test_equal_word_counts_fall_back_to_confidence_and_roster_names_count_as_words():
+    line = _line("Call the bank", 0.90, ("Call the bank", 0.95))
+    assert choose_reading(line).confidence == 0.95
+    line = _line("Ask Hasn", 0.95, ("Ask Hasan", 0.80))
+    assert choose_reading(line).text == "Ask Hasn"  # neither name is a dictionary word
+    assert choose_reading(line, ("Hasan",)).text == "Ask Hasan"
+    assert choose_reading(_line("Pay rent", 0.9)).text == "Pay rent"  # nothing to choose from
+
+
+def test_extraction_uses_the_chosen_reading_unless_word_repair_is_off():
+    line = _line("- Buy milx bred", 0.95, ("- Buy milk bread", 0.90))
+    assert extract_tasks([line], ExtractOptions(ref_date=date(2025, 12, 3)))[0].task_name == "Buy milk bread"
+    off = ExtractOptions(ref_date=date(2025, 12, 3), correct_words=False)
+    assert extract_tasks([line], off)[0].task_name == "Buy milx bred"
+
+
+def test_second_pass_readings_attach_only_to_the_box_they_cover():
+    first = [Line("Buy milx", 0.9, BBox(0, 0, 200, 40)), Line("Pay rent", 0.9, BBox(0, 60, 200, 40)),
+             Line("Fix gate", 0.9, BBox(0, 120, 200, 40))]
+    second = [Line("Buy milk", 0.8, BBox(5, 2, 195, 38)),  # the same box: attached
+              Line("Pay rent", 0.95, BBox(0, 60, 200, 40)),  # the same text: nothing to add
+              Line("Fix", 0.9, BBox(0, 120, 90, 40)), Line("gate", 0.9, BBox(110, 120, 90, 40))]  # split
+    got = _attach_alternatives(first, second)
+    assert got[0].alternatives == (Reading("Buy milk", 0.8),)
+    assert got[1].alternatives == () and got[2].alternatives == ()
+    assert [ln.text for ln in got] == ["Buy milx", "Pay rent", "Fix gate"]
