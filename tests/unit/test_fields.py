@@ -133,6 +133,11 @@ def test_assignee(text, name, rest):
         ("Plan the holiday [Noor]AsAP", Priority.URGENT, "Plan the holiday [Noor]"),
         ("Use the e-p2 form", None, "Use the e-p2 form"),
         ("Fix p2p sync", None, "Fix p2p sync"),
+        ("Buy bin bags p/", Priority.URGENT, "Buy bin bags"),  # p1 with the 1 as a slash
+        ("urgent Schedule the dentist", Priority.URGENT, "Schedule the dentist"),  # colon lost
+        ("low hanging fruit", None, "low hanging fruit"),
+        ("Low Energy bulbs", None, "Low Energy bulbs"),
+        ("Urgent care visit", None, "Urgent care visit"),
         ("!!!Schedule the dentist", Priority.URGENT, "Schedule the dentist"),
         ("URGENT. Pick up the dog", Priority.URGENT, "Pick up the dog"),
         ("Prepare questions URGEN'T", Priority.URGENT, "Prepare questions"),  # misread word
@@ -202,6 +207,9 @@ def test_priority(text, priority, rest):
         ("Buy 1 can of paint", "dmy", None, "Buy 1 can of paint"),  # a month only next to a day at the end
         ("Call 3 men", "dmy", None, "Call 3 men"),
         ("Buy 2 can", "dmy", None, "Buy 2 can"),
+        ("Plan the retro by 2025-0408", "dmy", date(2025, 4, 8), "Plan the retro"),  # a dash lost
+        ("Draft the email by 2025-07-181", "dmy", date(2025, 7, 18), "Draft the email"),  # "!" as 1
+        ("Release 2025-12", "dmy", None, "Release 2025-12"),
         ("Fix I/O errors", "dmy", None, "Fix I/O errors"),
         ("Get approval", "dmy", None, "Get approval"),
         ("Print 20 copies", "dmy", None, "Print 20 copies"),
@@ -249,13 +257,16 @@ def test_roster_leaves_a_name_alone_when_two_people_fit():
         ("Compare broadband dealsHasan", "Hasan", "Compare broadband deals"),  # run into a word
         ("Submit the visa form eHasan", "Hasan", "Submit the visa form"),  # @ read as a letter
         ("Order dog food—ana", "Ana", "Order dog food"),
+        ("Order dog food0na", None, "Order dog food0na"),  # too short to say
+        ("Order dog food4ana", None, "Order dog food4ana"),
+        ("Order dog food0lga", "Olga", "Order dog food"),  # a capital O read as 0
         ("Feed-the cat Hasan", "Hasan", "Feed-the cat"),
         ("Eat a banana", None, "Eat a banana"),  # a word that ends in a name is a word
         ("Write the parser—HasanP2", None, "Write the parser—HasanP2"),  # not a bare name
     ],
 )
 def test_find_person_behind_a_misread_arrow(text, person, rest):
-    assert find_person(text, ("Hasan", "Ana")) == (person, rest)
+    assert find_person(text, ("Hasan", "Ana", "Olga")) == (person, rest)
 
 
 @pytest.mark.parametrize(

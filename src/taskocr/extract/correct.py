@@ -93,12 +93,13 @@ def _glued_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
     _, known = _lexicon()
     if token.lower() in known:
         return None, text
+    as_letters = token.translate(_AS_LETTER).lower()
     for person in sorted(people, key=len, reverse=True):
         name = person.split()[0]
-        if len(name) < 3 or len(token) <= len(name) or not token.lower().endswith(name.lower()):
+        if len(name) < 3 or len(token) <= len(name) or not as_letters.endswith(name.lower()):
             continue
         prefix, written = token[: -len(name)], token[-len(name):]
-        if not prefix[-1].isalnum():
+        if not prefix[-1].isalnum() or written[0].isdigit():  # "food—olga", "food0lga"
             rest = text[: m.start(1)] + prefix.rstrip("-–—~=_>»›7@")
         elif len(prefix) == 1:
             rest = text[: m.start(1)]

@@ -19,7 +19,12 @@ _ONE = str.maketrans({"I": "1", "i": "1", "l": "1", "L": "1", "|": "1", "O": "0"
 # "due" as OCR reads it too: duc, oue, dve
 _LEAD = r"(?:(?:due|duc|oue|dve|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:.\-]?\s*)?"
 _SEP = r"[/.\-–—|\\lI]"
-_ISO = re.compile(rf"{_LEAD}(?<!\d)(20\d\d)\s?[-–—/.]\s?(\d{{1,2}})\s?[-–—/.]\s?(\d{{1,2}})(?!\d)", re.I)
+# also as read back: one separator lost ("2025-0408"), a "!" after it read as 1 ("2025-07-181")
+_ISO = re.compile(
+    rf"{_LEAD}(?<!\d)(20\d\d)\s?[-–—/.]\s?(\d{{1,2}})\s?[-–—/.]\s?(\d{{1,2}})(?:(?!\d)|[1Il|](?=\W|$))"
+    rf"|{_LEAD}(?<!\d)(20\d\d)(?:[-–—/.](\d\d)(\d\d)|(\d\d)[-–—/.](\d\d))(?!\d)",
+    re.I,
+)
 # d/m/y with real or misread separators; the year is optional ("due 5/12", "17.12.")
 _NUMERIC = re.compile(
     rf"{_LEAD}(?<![\w/])(\d{{1,2}})\s?({_SEP})\s?(\d{{1,2}})(?:\s?({_SEP})\s?(\d{{4}}|\d{{2}}))?(?:\.(?!\d))?(?![\w/])",
@@ -221,7 +226,8 @@ def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
     text = re.sub(r"\b([Bb]y|[Dd]ue|DUE|BY)(?=[A-Z0-9])", r"\1 ", text)
     candidates = []
     for m in _ISO.finditer(text):
-        d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        y, mo, dd = (g for g in m.groups() if g is not None)
+        d = _valid(int(y), int(mo), int(dd))
         if d:
             candidates.append((m, d))
     for m in _NUMERIC.finditer(text):

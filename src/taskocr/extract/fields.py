@@ -121,7 +121,7 @@ PRIORITY_WORDS: dict[str, Priority] = {
     "high": Priority.HIGH, "important": Priority.HIGH,
     "low": Priority.LOW, "minor": Priority.LOW, "whenever": Priority.LOW, "someday": Priority.LOW,
 }
-_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "!": "1", "+": "4", "Z": "2", "z": "2"})
+_ONE = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "!": "1", "/": "1", "+": "4", "Z": "2", "z": "2"})
 _P_LEVELS = {"1": Priority.URGENT, "2": Priority.HIGH, "3": Priority.MEDIUM, "4": Priority.LOW}
 _WORDS = "|".join(PRIORITY_WORDS)
 # a priority word counts where people put one: first or last on the line, in brackets, or
@@ -130,11 +130,16 @@ _P_WORD_EDGE = re.compile(
     rf"(?:^|(?<=[\s(\[)\]]))(?:priority\s*[:=]?\s*)?\b({_WORDS})\b(?:\s*priority)?\s*[:!]*(?=\s*$|\s*[)\]])",
     re.I,
 )
-_P_WORD_LEAD = re.compile(rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!.;\-–—]+\s*", re.I)
+# leading, with its colon or without it before a capitalised title ("urgent Schedule …")
+_P_WORD_LEAD = re.compile(
+    rf"^\s*[(\[]?\s*({_WORDS})\b\s*[)\]]?\s*[:!.;\-–—]+\s*"
+    r"|^\s*(urgent|asap)\s+(?=(?-i:[A-Z][a-z]))",
+    re.I,
+)
 _P_WORD_BRACKET = re.compile(rf"[(\[]\s*({_WORDS})\s*[)\]]", re.I)
 # "p2" as written and as read ("PZ", "pl"); glued to what precedes it only at the line's end
 _P_LEVEL = re.compile(
-    r"(?:^|(?<=\s)|(?<=[-–—])(?=[pP]\S\s*$)|(?<=[a-z])(?=P\S\s*$))[(\[]?\s*[pP]\s?([1-4Il|i!+Zz])(?![\w])\s*[)\]]?"
+    r"(?:^|(?<=\s)|(?<=[-–—])(?=[pP]\S\s*$)|(?<=[a-z])(?=P\S\s*$))[(\[]?\s*[pP]\s?([1-4Il|i!+Zz/])(?![\w])\s*[)\]]?"
 )
 _BANGS = re.compile(r"\s*(!{1,3}|[!1l|I]?!{2})\s*(?=$|[\s)\]])|^\s*(!{1,3})\s*")
 
@@ -150,7 +155,7 @@ def parse_priority(text: str) -> tuple[Priority | None, str]:
     for rx in (_P_WORD_LEAD, _P_WORD_BRACKET, _P_WORD_EDGE):
         m = rx.search(text)
         if m:
-            take(PRIORITY_WORDS[m.group(1).lower()])
+            take(PRIORITY_WORDS[(m.group(1) or m.group(2)).lower()])
             text = text[: m.start()] + " " + text[m.end():]
     if found is None:
         text, found = _fuzzy_last_word(text)
