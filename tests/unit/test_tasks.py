@@ -67,21 +67,22 @@ def test_heading_forms():
     assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Send minutes", "Gym"]
 
 
+def _titles_under(top):
+    """Task titles of a three-line list with ``top`` written above it."""
+    lines = [top, line("Buy milk", 100, 160), line("Pay rent", 100, 230), line("Fix the gate", 100, 300)]
+    return [t.task_name for t in extract_tasks(lines, OPTS)]
+
+
 def test_a_short_line_set_off_above_the_list_is_its_heading_whatever_its_words():
     # none of these words is a known heading word; the gap under the line marks it
-    lines = [line("Odds and ends", 100, 40), line("Buy milk", 100, 160), line("Pay rent", 100, 230),
-             line("Fix the gate", 100, 300)]
-    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Buy milk", "Pay rent", "Fix the gate"]
+    assert _titles_under(line("Odds and ends", 100, 40)) == ["Buy milk", "Pay rent", "Fix the gate"]
     # written well right of the list's margin, with no gap, it is a heading too
-    lines[0] = line("Odds and ends", 400, 90)
-    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Buy milk", "Pay rent", "Fix the gate"]
+    assert _titles_under(line("Odds and ends", 400, 90)) == ["Buy milk", "Pay rent", "Fix the gate"]
 
 
 def test_a_short_task_on_top_stays_a_task_even_when_set_off():
     for top in ("Buy bread", "Call Ana tomorrow", "Renew passport"):
-        lines = [line(top, 100, 40), line("Buy milk", 100, 160), line("Pay rent", 100, 230),
-                 line("Fix the gate", 100, 300)]
-        names = [t.task_name for t in extract_tasks(lines, OPTS)]
+        names = _titles_under(line(top, 100, 40))
         assert len(names) == 4 and names[1:] == ["Buy milk", "Pay rent", "Fix the gate"], top
 
 

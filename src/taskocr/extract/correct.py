@@ -111,6 +111,11 @@ def _glued_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
     return None, text
 
 
+def _name_words(people: tuple[str, ...]) -> set[str]:
+    """Every word of every roster name, lower-cased: "Mary Jane" gives "mary" and "jane"."""
+    return {w.lower() for person in people for w in person.split()}
+
+
 # --- choosing between two readings of a line ----------------------------------------------------
 
 _TOKEN = re.compile(r"[A-Za-z]{2,}")
@@ -123,7 +128,7 @@ def choose_reading(line: Line, people: tuple[str, ...] = ()) -> Line:
     if not line.alternatives:
         return line
     _, known = _lexicon()
-    names = {w.lower() for p in people for w in p.split()}
+    names = _name_words(people)
 
     def score(text: str, confidence: float) -> tuple[float, float]:
         words = [w.lower() for w in _TOKEN.findall(text)]
@@ -240,7 +245,7 @@ def repair_title(text: str, confidence: float, protect: tuple[str, ...] = ()) ->
     from symspellpy import Verbosity
 
     sym, known = _lexicon()
-    protected = {p.lower() for name in protect for p in name.split()}
+    protected = _name_words(protect)
     shouting = sum(ch.isupper() for ch in text) > 0.6 * sum(ch.isalpha() for ch in text)
 
     def fix(m: re.Match) -> str:

@@ -17,7 +17,8 @@ from .fields import near_keyword, tidy
 
 _ONE = str.maketrans({"I": "1", "i": "1", "l": "1", "L": "1", "|": "1", "O": "0", "o": "0"})
 # "due" as OCR reads it too: duc, oue, dve
-_LEAD = r"(?:(?:due|duc|oue|dve|by|until|till|before|on|deadline|due\s+date|due\s+by)\s*[:.\-]?\s*)?"
+_DUE_WORDS = r"due|duc|oue|dve|by|until|before|deadline"
+_LEAD = rf"(?:(?:{_DUE_WORDS}|till|on|due\s+date|due\s+by)\s*[:.\-]?\s*)?"
 _SEP = r"[/.\-–—|\\lI]"
 # also as read back: one separator lost ("2025-0408"), a "!" after it read as 1 ("2025-07-181")
 _ISO = re.compile(
@@ -183,7 +184,7 @@ _DAY_ISH = r"[\dOoZzSsIl|Y]{1,2}(?:st|nd|rd|th)?"
 _MONTH_PAIR = re.compile(
     rf"(?<![\w/])(?=(?P<pair>(?P<d1>{_DAY_ISH})\s+(?P<m1>[A-Za-z]{{3,9}})|(?P<m2>[A-Za-z]{{3,9}})\.?\s+(?P<d2>{_DAY_ISH}))(?![\w/]))"
 )
-_LEAD_WORD = re.compile(r"(?:due|duc|oue|dve|by|until|before|deadline)\W*$", re.I)
+_LEAD_WORD = re.compile(rf"\b(?:{_DUE_WORDS})\W*$", re.I)
 
 
 def _fix_month_name(text: str) -> str:
