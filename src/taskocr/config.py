@@ -20,6 +20,11 @@ class DateOrder(str, enum.Enum):
     MDY = "mdy"
 
 
+class Decoder(str, enum.Enum):
+    GREEDY = "greedy"  # the recogniser's best character per frame (faster-paddle's reading)
+    BEAM = "beam"  # beam search with a word LM, the roster and date shapes (docs/decoding.md)
+
+
 class PPOCRModel(str, enum.Enum):
     SMALL = "small"
     TINY = "tiny"
@@ -60,6 +65,7 @@ class Settings:
     ppocr_threads: int | None = None
     ppocr_stretch: float = 1.5  # horizontal widening before PP-OCR; chosen on the benchmark
     ppocr_second_stretch: float = 1.25  # a second reading at this widening; 0 turns it off
+    decoder: Decoder = Decoder.GREEDY
     tesseract_cmd: str = "tesseract"
     date_order: DateOrder = DateOrder.DMY
     people: tuple[str, ...] = ()
@@ -97,6 +103,7 @@ class Settings:
                 ppocr_model=PPOCRModel(g("TASKOCR_PPOCR_MODEL", "small").lower()),
                 ppocr_stretch=float(g("TASKOCR_PPOCR_STRETCH", "1.5")),
                 ppocr_second_stretch=float(g("TASKOCR_PPOCR_SECOND_PASS", "1.25")),
+                decoder=Decoder(g("TASKOCR_DECODER", "greedy").strip().lower()),
                 ppocr_threads=int(g("TASKOCR_PPOCR_THREADS")) if g("TASKOCR_PPOCR_THREADS") else None,
                 tesseract_cmd=g("TASKOCR_TESSERACT_CMD", "tesseract"),
                 date_order=DateOrder(g("TASKOCR_DATE_ORDER", "dmy").lower()),

@@ -12,7 +12,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ..config import Settings
+from ..config import Decoder, Settings
 from ..errors import EngineError
 from ..model import BBox, Line, Reading
 from .base import LazyModel
@@ -20,17 +20,25 @@ from .base import LazyModel
 
 class PPOCREngine:
     name = "ppocr"
+    reads_with_roster = True  # recognize() takes the scan's roster (the beam decoder uses it)
 
     def __init__(self, settings: Settings):
         self.model_size = settings.ppocr_model.value
         self.threads = settings.ppocr_threads
         self.stretch = settings.ppocr_stretch
         self.second_stretch = settings.ppocr_second_stretch
+        self.beam = settings.decoder is Decoder.BEAM
         self._model = LazyModel(self._build)
+        self._reader = LazyModel(self._build_reader)
 
     def unavailable_reason(self) -> str | None:
         if importlib.util.find_spec("faster_paddle") is None:
             return "the faster-paddle package is not installed (pip install faster-paddle)"
+        if self.beam:
+            from . import ctc_rec
+
+            if (reason := ctc_rec.unavailable_reason()) is not None:
+                return f"TASKOCR_DECODER=beam: {reason}"
         return None
 
     def _build(self):
@@ -41,11 +49,24 @@ class PPOCREngine:
         except Exception as exc:
             raise EngineError(self.name, f"could not load PP-OCRv6 {self.model_size}: {exc}") from exc
 
+    def _build_reader(self):
+        from .ctc_decode import BeamDecoder
+        from .ctc_rec import CTCRecognizer
+
+        if self.model_size != "small":
+            raise EngineError(self.name, "TASKOCR_DECODER=beam reads with PP-OCRv6 small only")
+        rec = CTCRecognizer(self.threads)
+        return rec, BeamDecoder(rec.charset.labels)
+
     def load(self) -> None:
         self._model.get()
+        if self.beam:
+            self._reader.get()
 
-    def recognize(self, image: np.ndarray) -> list[Line]:
+    def recognize(self, image: np.ndarray, people: tuple[str, ...] = ()) -> list[Line]:
         engine = self._model.get()
+        if self.beam:
+            return self._recognize_beam(engine, image, people)
         # The recogniser squeezes every line to 48 px high and reads about one character per
         # 8 px of width after that; narrow, joined handwriting then loses letters at word
         # ends. Widening the page first gives each letter room (README, "Accuracy"). A second
@@ -62,9 +83,46 @@ class PPOCREngine:
         return lines
 
 
+    def _recognize_beam(self, engine, image: np.ndarray, people: tuple[str, ...]) -> list[Line]:
+        """faster-paddle finds the lines; the onnxruntime recogniser reads each box again and
+        the beam decoder turns its character probabilities into words (docs/decoding.md)."""
+        rec, decoder = self._reader.get()
+        wide = _widen(image, self.stretch)
+        try:
+            (result,) = engine.ocr_batch([_encode(wide, 1.0)], batch_size=1)
+        except Exception as exc:
+            raise EngineError(self.name, f"recognition failed: {exc}") from exc
+        boxes = [b for b in _lines(result, 1.0)]
+        crops = [_crop(wide, ln.bbox) for ln in boxes]
+        lines = []
+        for ln, probs in zip(boxes, rec.probabilities(crops)):
+            d = decoder.decode(probs, people)
+            if not d.text:
+                continue
+            box = BBox(ln.bbox.x / self.stretch, ln.bbox.y, ln.bbox.width / self.stretch, ln.bbox.height)
+            lines.append(Line(d.text, d.confidence, box, alternatives=d.alternatives, words=d.words))
+        return lines
+
+
+CROP_PAD = 0.12  # share of the box height added above and below: descenders, ascenders
+
+
+def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
+    pad = box.height * CROP_PAD
+    h, w = image.shape[:2]
+    x1, x2 = int(max(0, box.x - pad)), int(min(w, box.x2 + pad))
+    y1, y2 = int(max(0, box.y - pad)), int(min(h, box.y2 + pad))
+    return image[y1:max(y2, y1 + 1), x1:max(x2, x1 + 1)]
+
+
+def _widen(image: np.ndarray, stretch: float) -> np.ndarray:
+    if stretch == 1.0:
+        return image
+    return cv2.resize(image, None, fx=stretch, fy=1.0, interpolation=cv2.INTER_CUBIC)
+
+
 def _encode(image: np.ndarray, stretch: float) -> bytes:
-    if stretch != 1.0:
-        image = cv2.resize(image, None, fx=stretch, fy=1.0, interpolation=cv2.INTER_CUBIC)
+    image = _widen(image, stretch)
     # BMP is the cheapest container the wheel decodes: no compression work either way.
     ok, buf = cv2.imencode(".bmp", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
     if not ok:
