@@ -26,8 +26,8 @@ from taskocr.errors import InputError, TaskOCRError
 from taskocr.model import ScanResult
 from taskocr.pipeline import ScanOptions, get_pipeline
 
-from ..models import ExtractedTask, Job, JobStatus
-from . import storage
+from ..models import Job, JobStatus
+from . import rereading, storage
 
 log = logging.getLogger("taskocr.jobs")
 LEASE_GRACE_S = 60  # beyond the hard time limit, so a live run is never taken over
@@ -136,15 +136,7 @@ def _save(job_id, task_id: str, result: ScanResult, seconds: float) -> RunResult
         job = _owned(job_id, task_id).first()
         if job is None:  # the lease ran out and another run took the job over
             return RunResult(Outcome.SKIPPED)
-        job.tasks.filter(source=ExtractedTask.Source.OCR).delete()
-        manual = job.tasks.count()
-        ExtractedTask.objects.bulk_create(
-            [_task_row(job, t.to_dict(), i) for i, t in enumerate(result.tasks)]
-        )
-        if manual:  # keep a person's additions after the fresh OCR tasks
-            for i, t in enumerate(job.tasks.filter(source=ExtractedTask.Source.MANUAL)):
-                t.position_index = len(result.tasks) + i
-                t.save(update_fields=["position_index"])
+        rereading.store_tasks(job, [t.to_dict() for t in result.tasks])
         now = timezone.now()
         data = result.to_dict()
         Job.objects.filter(pk=job.pk).update(
@@ -155,16 +147,6 @@ def _save(job_id, task_id: str, result: ScanResult, seconds: float) -> RunResult
         )
         _after_finish(job)
     return RunResult(Outcome.COMPLETED)
-
-
-def _task_row(job: Job, d: dict, index: int) -> ExtractedTask:
-    return ExtractedTask(
-        job=job, task_name=d["task_name"][:500], description=d["description"] or "",
-        assignee=d["assignee"], due_date=d["due_date"], priority=d["priority"], done=d["done"],
-        position_index=d.get("position_index", index), confidence_score=d["confidence_score"],
-        bbox_x=d["bbox_x"], bbox_y=d["bbox_y"], bbox_width=d["bbox_width"],
-        bbox_height=d["bbox_height"], source=ExtractedTask.Source.OCR,
-    )
 
 
 def _retry_or_fail(job: Job, task_id: str, code: str, message: str) -> RunResult:
