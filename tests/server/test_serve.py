@@ -131,11 +131,12 @@ def test_serve_end_to_end_with_the_mock_engine(tmp_path):
         assert list((home / "media" / "images").rglob("*.jpg"))  # the image on local disk
 
         url, token = served.field("taskocr is running at"), served.field("API token:")
-        # the one-time sign-in link logs a browser in and lands on the API docs
+        # the one-time sign-in link logs a browser in and lands in the web app
         link = served.field("Sign in (the link works once):")
         browser = requests.Session()
         landed = browser.get(link)
-        assert landed.status_code == 200 and landed.url == url + "api/docs/"
+        assert landed.status_code == 200 and landed.url == url + "capture/"
+        assert "Signed in as" in landed.text
         assert browser.get(url + "api/jobs/").json()["count"] == 1  # session auth
         assert requests.Session().get(link).status_code == 410  # used up
         admin = browser.get(url + "admin/jobs/job/")  # the local user may use the admin
