@@ -12,10 +12,10 @@ from stack import photo
 
 @pytest.fixture
 def published(django_db, monkeypatch):
-    from taskocr.server.jobs.services import queue
+    from taskocr.server.jobs.services import messaging
 
     sent: list = []
-    monkeypatch.setattr(queue, "publish", lambda name, args, **kw: sent.append((name, args, kw)))
+    monkeypatch.setattr(messaging, "publish", lambda name, args, **kw: sent.append((name, args, kw)))
     return sent
 
 

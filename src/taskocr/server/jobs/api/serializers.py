@@ -1,21 +1,12 @@
-"""Wire shapes. The status payload is the seed's, field for field."""
+"""The API's request and answer shapes; the job and task shapes it shares with webhooks
+live in ``jobs.wire``."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import ExtractedTask, Job, Person, Priority
-
-
-class TaskSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ExtractedTask
-        fields = (
-            "id", "task_name", "description", "assignee", "due_date", "priority", "done",
-            "position_index", "confidence_score", "bbox_x", "bbox_y", "bbox_width",
-            "bbox_height", "created_at",
-        )
-        read_only_fields = ("id", "confidence_score", "created_at")
+from ..models import Person, Priority
+from ..wire import StatusSerializer, TaskSerializer  # noqa: F401 (the views name them from here)
 
 
 class TaskDetailSerializer(TaskSerializer):
@@ -76,19 +67,6 @@ class TaskWriteSerializer(serializers.Serializer):
     bbox_height = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     board_x = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=100000)
     board_y = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=100000)
-
-
-class StatusSerializer(serializers.ModelSerializer):
-    transaction_id = serializers.UUIDField(source="id", read_only=True)
-    extracted_tasks = TaskSerializer(source="tasks", many=True, read_only=True)
-
-    class Meta:
-        model = Job
-        fields = (
-            "transaction_id", "status", "original_filename", "image_size", "created_at",
-            "updated_at", "started_at", "completed_at", "processing_duration", "ocr_confidence",
-            "error_message", "engine", "extracted_tasks",
-        )
 
 
 class JobSerializer(StatusSerializer):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max, Q
 from django.http import Http404
-from django.utils import timezone
 
 from taskocr.errors import TaskOCRError
 
 from ..models import ExtractedTask, Job, JobStatus
+from . import messaging, storage, transitions
 from . import people as roster
-from . import queue, storage
 from .intake import check_date_order, check_engine
 
 
@@ -55,25 +54,16 @@ def retry_job(
     job = job_of(owner, job_id)
     if job.status in (JobStatus.PENDING, JobStatus.PROCESSING):
         raise Conflict(f"the job is {job.status}; retry it once it has finished")
-    task_id = queue.new_task_id()
-    fields = dict(
-        status=JobStatus.PENDING, task_id=task_id, enqueued_at=timezone.now(), attempts=0,
-        error_code="", error_message="", started_at=None, completed_at=None,
-        processing_duration=None, webhook_status="", webhook_attempts=0,
-    )
-    if engine is not None:
-        fields["engine_requested"] = check_engine(engine)
+    task_id = messaging.new_task_id()
+    changes = {} if engine is None else {"engine_requested": check_engine(engine)}
     if people is not None:
-        fields["people"] = list(people) or list(roster.names_of(owner))
+        changes["people"] = list(people) or list(roster.names_of(owner))
     if date_order is not None:
-        fields["date_order"] = check_date_order(date_order)
+        changes["date_order"] = check_date_order(date_order)
     with transaction.atomic():
-        updated = Job.objects.filter(
-            pk=job.pk, status__in=[JobStatus.COMPLETED, JobStatus.FAILED]
-        ).update(**fields)
-        if not updated:
+        if not transitions.restart(job.pk, task_id, **changes):
             raise Conflict("the job was retried already")
-        queue.enqueue_on_commit(job.pk, task_id)
+        messaging.enqueue_on_commit(job.pk, task_id)
     job.refresh_from_db()
     return job
 
