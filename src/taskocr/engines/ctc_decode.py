@@ -30,12 +30,13 @@ ALPHA = 0.5  # weight of the word LM against the recogniser (natural-log units)
 BETA = 1.0  # bonus per word, offsets the LM's preference for fewer, longer words
 UNK_OFFSET = -6.0  # log penalty for a word neither the lexicon nor the roster knows
 ROSTER_WEIGHT = 4.0  # hotword bonus for a roster name
+UNK_LETTERS = 5  # the unknown-word penalty is for this many letters, and grows with length
 BEAM_WIDTH = 16
 TOKEN_MIN_LOGP = -6.0  # characters less likely than this in a frame are not expanded
 NBEST = 4
 VOCAB_LOG10P = 1.0  # task vocabulary is this much (log10) likelier than in books
 PAIR_SHARE = 0.8  # of a word's continuations, the share the listed pairs get
-SHAPE_LOG10P = -4.0  # what a date/number/arrow token costs the LM: a fairly common word
+SHAPE_LOG10P = -3.0  # what a date/number token costs the LM: a fairly common word
 
 TASK_WORDS = (
     "due by owner asap urgent important todo done "
@@ -225,7 +226,9 @@ def _lm_class():
                 elif key in self._people or _SHAPED.match(_EDGE.sub("", word)):
                     lm = SHAPE_LOG10P
                 else:
-                    lm = SHAPE_LOG10P + self.unk_score_offset / math.log(10)
+                    # per letter, so that gluing two unknown words together saves nothing
+                    unk = self.unk_score_offset * max(1.0, len(key) / UNK_LETTERS)
+                    lm = SHAPE_LOG10P + unk / math.log(10)
             if is_last_word:
                 lm += self._get_raw_end_score(end_state)
             return self.alpha * lm * math.log(10) + self.beta, end_state

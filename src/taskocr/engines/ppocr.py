@@ -16,6 +16,7 @@ from ..config import Decoder, Settings
 from ..errors import EngineError
 from ..model import BBox, Line, Reading
 from .base import LazyModel
+from .ctc_decode import greedy
 
 
 class PPOCREngine:
@@ -86,32 +87,54 @@ class PPOCREngine:
     def _recognize_beam(self, engine, image: np.ndarray, people: tuple[str, ...]) -> list[Line]:
         """faster-paddle finds the lines; the onnxruntime recogniser reads each box again and
         the beam decoder turns its character probabilities into words (docs/decoding.md)."""
-        rec, decoder = self._reader.get()
+        _, decoder = self._reader.get()
+        lines = []
+        for box, probs in self.read_boxes(engine, image):
+            d = decoder.decode(probs, people)
+            if d.text:
+                lines.append(Line(d.text, d.confidence, box, alternatives=d.alternatives, words=d.words))
+        return lines
+
+    def read_boxes(self, engine, image: np.ndarray) -> list[tuple[BBox, np.ndarray]]:
+        """Each line box faster-paddle finds on the widened page (in page pixels), with the
+        onnxruntime recogniser's character probabilities for it."""
+        rec, _ = self._reader.get()
         wide = _widen(image, self.stretch)
         try:
             (result,) = engine.ocr_batch([_encode(wide, 1.0)], batch_size=1)
         except Exception as exc:
             raise EngineError(self.name, f"recognition failed: {exc}") from exc
-        boxes = [b for b in _lines(result, 1.0)]
-        crops = [_crop(wide, ln.bbox) for ln in boxes]
-        lines = []
-        for ln, probs in zip(boxes, rec.probabilities(crops)):
-            d = decoder.decode(probs, people)
-            if not d.text:
-                continue
-            box = BBox(ln.bbox.x / self.stretch, ln.bbox.y, ln.bbox.width / self.stretch, ln.bbox.height)
-            lines.append(Line(d.text, d.confidence, box, alternatives=d.alternatives, words=d.words))
-        return lines
+        boxes = [ln.bbox for ln in _lines(result, 1.0)]
+        crops = [_crop(wide, b) for b in boxes]
+        # a box taller than wide holds writing that runs up or down the page: read it turned
+        # both ways too and keep the reading with the most sure characters
+        tall = [i for i, c in enumerate(crops) if c.shape[0] > c.shape[1]]
+        turned = [np.ascontiguousarray(np.rot90(crops[i], k)) for i in tall for k in (1, 3)]
+        probs = rec.probabilities(crops + turned)
+        best = probs[: len(crops)]
+        for n, i in enumerate(tall):
+            options = [best[i], probs[len(crops) + 2 * n], probs[len(crops) + 2 * n + 1]]
+            best[i] = max(options, key=lambda p: _sureness(p, rec.charset.labels))
+        return [(BBox(b.x / self.stretch, b.y, b.width / self.stretch, b.height), p) for b, p in zip(boxes, best)]
 
 
-CROP_PAD = 0.12  # share of the box height added above and below: descenders, ascenders
+def _sureness(probs: np.ndarray, labels: tuple[str, ...]) -> float:
+    d = greedy(probs, labels)
+    return d.confidence * len(d.text)
+
+
+# faster-paddle's boxes are generous around the writing: trimmed top and bottom (less of the
+# neighbouring rows) and widened a little (first and last letters), the recogniser reads
+# better (real development pages: line CER 0.27 to 0.24 on one, 0.058 to 0.043 on another)
+CROP_SIDES = 0.10  # share of the box height added left and right
+CROP_TRIM = 0.10  # share of the box height cut from the top and from the bottom
 
 
 def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
-    pad = box.height * CROP_PAD
+    side, trim = box.height * CROP_SIDES, box.height * CROP_TRIM
     h, w = image.shape[:2]
-    x1, x2 = int(max(0, box.x - pad)), int(min(w, box.x2 + pad))
-    y1, y2 = int(max(0, box.y - pad)), int(min(h, box.y2 + pad))
+    x1, x2 = int(max(0, box.x - side)), int(min(w, box.x2 + side))
+    y1, y2 = int(max(0, box.y + trim)), int(min(h, box.y2 - trim))
     return image[y1:max(y2, y1 + 1), x1:max(x2, x1 + 1)]
 
 
