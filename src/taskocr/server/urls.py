@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .accounts.views import signin_link
 from .jobs.api import errors
@@ -10,7 +10,7 @@ urlpatterns = [
     path("", lambda request: HttpResponseRedirect("/api/docs/")),
     path("api/", include("taskocr.server.jobs.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("auth/link/<str:token>/", signin_link, name="signin-link"),
     path("admin/", admin.site.urls),
 ]
@@ -22,6 +22,14 @@ def handler404(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+def handler400(request, exception=None):
+    if request.path.startswith("/api/"):
+        return errors.json_400(request, exception)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
 
 
 def handler500(request):

@@ -13,7 +13,7 @@ class TaskWriteSerializer(serializers.Serializer):
     """PATCH and manual add: every field optional on PATCH; task_name needed on add."""
 
     task_name = serializers.CharField(max_length=500, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     assignee = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
     due_date = serializers.DateField(required=False, allow_null=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
