@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "taskocr.server.accounts",
     "taskocr.server.jobs",
+    "taskocr.server.ui",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "taskocr.server.urls"
@@ -164,8 +167,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 # --- auth, API ------------------------------------------------------------------------
-LOGIN_URL = "/admin/login/"
-LOGIN_REDIRECT_URL = "/api/docs/"
+LOGIN_URL = "/signin/"
+LOGIN_REDIRECT_URL = "/"  # the web app
+LOGOUT_REDIRECT_URL = "/signin/"
 LOCAL_USERNAME = env("TASKOCR_LOCAL_USER", "local")
 SIGNIN_LINK_TTL_S = int(env("TASKOCR_SIGNIN_LINK_TTL", "3600"))
 

@@ -17,7 +17,7 @@ from taskocr import imaging
 from taskocr.errors import ImageTooLarge, InputError, TaskOCRError
 
 from ..models import Job, JobStatus
-from . import callback_urls, messaging, storage
+from . import callback_urls, messaging, people, storage
 
 log = logging.getLogger("taskocr.jobs")
 
@@ -98,8 +98,10 @@ def submit_upload(owner, data: bytes, filename: str, opts: UploadOptions) -> tup
     job = Job(
         owner=owner, original_filename=clean_filename(filename), content_type=content_type,
         image_size=len(data), content_hash=digest, idempotency_key=opts.idempotency_key,
-        engine_requested=engine, people=list(opts.people), date_order=date_order,
-        callback_url=callback_url, task_id=messaging.new_task_id(), enqueued_at=timezone.now(),
+        engine_requested=engine,
+        people=list(opts.people) or list(people.names_of(owner)),  # the roster unless named
+        date_order=date_order, callback_url=callback_url,
+        task_id=messaging.new_task_id(), enqueued_at=timezone.now(),
     )
     # The image is stored before the row exists: a committed job always has its image.
     job.image = storage.save(storage.image_name(owner.pk, job.pk, ext), data)

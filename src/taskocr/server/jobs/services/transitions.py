@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from taskocr.model import ScanResult
 
-from ..models import ExtractedTask, Job, JobStatus
-from . import events
+from ..models import Job, JobStatus
+from . import events, rereading
 from .liveness import process_name
 
 LEASE_GRACE_S = 60  # beyond the hard time limit, so a live run is never taken over
@@ -50,18 +50,13 @@ def _owned(job_id, task_id: str):
 
 def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
     """Store the scan's tasks and mark the job completed, if this run still owns it. The
-    job's OCR tasks are replaced wholesale; tasks a person added stay, after them."""
+    job's untouched OCR tasks are replaced; what a person added or edited stays (see
+    ``rereading``)."""
     with transaction.atomic():
         job = _owned(job_id, task_id).first()
         if job is None:  # the lease ran out and another run took the job over
             return False
-        job.tasks.filter(source=ExtractedTask.Source.OCR).delete()
-        ExtractedTask.objects.bulk_create(
-            [_task_row(job, t.to_dict(), i) for i, t in enumerate(result.tasks)]
-        )
-        for i, t in enumerate(job.tasks.filter(source=ExtractedTask.Source.MANUAL)):
-            t.position_index = len(result.tasks) + i
-            t.save(update_fields=["position_index"])
+        rereading.store_tasks(job, [t.to_dict() for t in result.tasks])
         now = timezone.now()
         data = result.to_dict()
         Job.objects.filter(pk=job.pk).update(
@@ -72,16 +67,6 @@ def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
         )
         events.announce_finished(job.pk, JobStatus.COMPLETED)
     return True
-
-
-def _task_row(job: Job, d: dict, index: int) -> ExtractedTask:
-    return ExtractedTask(
-        job=job, task_name=d["task_name"][:500], description=d["description"] or "",
-        assignee=d["assignee"], due_date=d["due_date"], priority=d["priority"], done=d["done"],
-        position_index=d.get("position_index", index), confidence_score=d["confidence_score"],
-        bbox_x=d["bbox_x"], bbox_y=d["bbox_y"], bbox_width=d["bbox_width"],
-        bbox_height=d["bbox_height"], source=ExtractedTask.Source.OCR,
-    )
 
 
 def retry_later(job_id, task_id: str, code: str, message: str, delay: float) -> None:
