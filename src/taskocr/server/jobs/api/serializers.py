@@ -3,6 +3,7 @@ live in ``jobs.wire``."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Person, Priority
@@ -28,6 +29,7 @@ class TaskFilterSerializer(serializers.Serializer):
     job = serializers.UUIDField(required=False)
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class NamesField(serializers.Field):
     """Names as a JSON list or one comma-separated string."""
 
