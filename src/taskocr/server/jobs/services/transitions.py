@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from taskocr.model import ScanResult
+from taskocr.model import ScanResult, Task
 
 from ..models import ExtractedTask, Job, JobStatus
 from . import events
@@ -57,7 +57,7 @@ def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
             return False
         job.tasks.filter(source=ExtractedTask.Source.OCR).delete()
         ExtractedTask.objects.bulk_create(
-            [_task_row(job, t.to_dict(), i) for i, t in enumerate(result.tasks)]
+            [_task_row(job, t) for t in result.tasks]
         )
         for i, t in enumerate(job.tasks.filter(source=ExtractedTask.Source.MANUAL)):
             t.position_index = len(result.tasks) + i
@@ -66,7 +66,9 @@ def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
         data = result.to_dict()
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.COMPLETED, engine=result.engine, ocr_confidence=result.confidence,
-            result={k: data[k] for k in ("engines_tried", "image", "lines", "timings_ms")},
+            # with what produced it: the engine's model and version, the extractor's version
+            result={k: data[k] for k in ("engines_tried", "image", "lines", "timings_ms", "model",
+                                         "model_version", "extractor_version")},
             error_code="", error_message="", completed_at=now, updated_at=now,
             processing_duration=round(seconds, 3), lease_until=None,
         )
@@ -74,13 +76,16 @@ def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
     return True
 
 
-def _task_row(job: Job, d: dict, index: int) -> ExtractedTask:
+def _task_row(job: Job, t: Task) -> ExtractedTask:
+    """The library's task under the API's (seed-compatible) field names."""
+    box = t.bbox.rounded() if t.bbox else None
     return ExtractedTask(
-        job=job, task_name=d["task_name"][:500], description=d["description"] or "",
-        assignee=d["assignee"], due_date=d["due_date"], priority=d["priority"], done=d["done"],
-        position_index=d.get("position_index", index), confidence_score=d["confidence_score"],
-        bbox_x=d["bbox_x"], bbox_y=d["bbox_y"], bbox_width=d["bbox_width"],
-        bbox_height=d["bbox_height"], source=ExtractedTask.Source.OCR,
+        job=job, task_name=t.title[:500], description=t.description or "", assignee=t.assignee,
+        due_date=t.due, priority=t.priority.value, done=t.done, position_index=t.position,
+        confidence_score=round(t.confidence, 4),
+        bbox_x=int(box.x) if box else None, bbox_y=int(box.y) if box else None,
+        bbox_width=int(box.width) if box else None, bbox_height=int(box.height) if box else None,
+        source=ExtractedTask.Source.OCR,
     )
 
 
