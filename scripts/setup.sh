@@ -5,7 +5,9 @@
 #                             .venv with taskocr, its web service and the dots.ocr HTTP client
 #   scripts/setup.sh --test   also what the tests and the benchmark need: EasyOCR (PyTorch), the
 #                             dots.ocr weights tools, pytest, Node/npm with the benchmark's fonts,
-#                             PostgreSQL, Redis and RabbitMQ (scripts/services.sh starts them)
+#                             PostgreSQL, Redis and RabbitMQ (scripts/services.sh starts them),
+#                             and Debian's chromium, which the browser tests drive (Playwright
+#                             never downloads a browser of its own)
 #
 # System packages are installed only when missing (as root, or with sudo). TASKOCR_EXTRAS
 # overrides the Python extras, PYTHON the interpreter that creates .venv.
@@ -36,6 +38,7 @@ if [ "$mode" = test ]; then
   need_cmd pg_ctlcluster postgresql
   need_cmd redis-server
   need_cmd rabbitmq-server
+  need_cmd chromium
 else
   EXTRAS="${TASKOCR_EXTRAS:-server,dots}"
 fi

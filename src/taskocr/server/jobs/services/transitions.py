@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from taskocr.model import ScanResult, Task
+from taskocr.model import ScanResult
 
-from ..models import ExtractedTask, Job, JobStatus
-from . import events
+from ..models import Job, JobStatus
+from . import events, rereading
 from .liveness import process_name
 
 LEASE_GRACE_S = 60  # beyond the hard time limit, so a live run is never taken over
@@ -50,18 +50,13 @@ def _owned(job_id, task_id: str):
 
 def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
     """Store the scan's tasks and mark the job completed, if this run still owns it. The
-    job's OCR tasks are replaced wholesale; tasks a person added stay, after them."""
+    job's untouched OCR tasks are replaced; what a person added or edited stays (see
+    ``rereading``)."""
     with transaction.atomic():
         job = _owned(job_id, task_id).first()
         if job is None:  # the lease ran out and another run took the job over
             return False
-        job.tasks.filter(source=ExtractedTask.Source.OCR).delete()
-        ExtractedTask.objects.bulk_create(
-            [_task_row(job, t) for t in result.tasks]
-        )
-        for i, t in enumerate(job.tasks.filter(source=ExtractedTask.Source.MANUAL)):
-            t.position_index = len(result.tasks) + i
-            t.save(update_fields=["position_index"])
+        rereading.store_tasks(job, list(result.tasks))
         now = timezone.now()
         data = result.to_dict()
         Job.objects.filter(pk=job.pk).update(
@@ -74,19 +69,6 @@ def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
         )
         events.announce_finished(job.pk, JobStatus.COMPLETED)
     return True
-
-
-def _task_row(job: Job, t: Task) -> ExtractedTask:
-    """The library's task under the API's (seed-compatible) field names."""
-    box = t.bbox.rounded() if t.bbox else None
-    return ExtractedTask(
-        job=job, task_name=t.title[:500], description=t.description or "", assignee=t.assignee,
-        due_date=t.due, priority=t.priority.value, done=t.done, position_index=t.position,
-        confidence_score=round(t.confidence, 4),
-        bbox_x=int(box.x) if box else None, bbox_y=int(box.y) if box else None,
-        bbox_width=int(box.width) if box else None, bbox_height=int(box.height) if box else None,
-        source=ExtractedTask.Source.OCR,
-    )
 
 
 def retry_later(job_id, task_id: str, code: str, message: str, delay: float) -> None:
