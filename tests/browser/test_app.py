@@ -236,11 +236,11 @@ def test_board_notes_move_and_stay_and_tick_done(browser, app, tmp_path, size):
     page.reload()
     expect(page.locator(f"#note-{done_id}")).to_have_count(0)
     # filter by assignee
-    page.goto(base + "board/?assignee=Hasan")
+    page.goto(base + "board/?assignee=Hasan&view=notes")
     expect(page.locator(".note").first).to_be_visible()
     for meta in page.locator(".note .meta").all():
         expect(meta).to_contain_text("Hasan")
-    page.goto(base + "board/?due_after=2025-12-17&due_before=2025-12-17")
+    page.goto(base + "board/?due_after=2025-12-17&due_before=2025-12-17&view=notes")
     for meta in page.locator(".note .meta").all():
         expect(meta).to_contain_text("due Dec 17")
     page.goto(base + "board/")
@@ -303,7 +303,9 @@ def test_jobs_list_filters_and_deletes(browser, app, tmp_path, size):
     expect(first).to_contain_text("completed")
     expect(first).to_contain_text("mock")
     expect(first).to_contain_text(re.compile(r"\d+ tasks?"))
-    assert first.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    thumb = first.locator("img").element_handle()  # the thumbnail loads (lazily) and decodes
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb)
+    assert thumb.evaluate("img => img.naturalWidth") == 240  # long side of a 1600-px-wide photo
     Shooter(size)(page, "jobs")
     page.get_by_label("Status").select_option("pending")
     expect(page.get_by_text("No jobs with this status yet.")).to_be_visible()

@@ -236,12 +236,12 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Tas
     if _alnum(title) < 2:
         return None
     return Task(
-        task_name=title,
+        title=title,
         assignee=assignee,
-        due_date=due,
+        due=due,
         priority=priority or Priority.MEDIUM,
         done=bool(c.marker.done) or bool(struck and struck(c.row.bbox)),
-        position_index=index,
-        confidence_score=c.row.confidence,
+        position=index,
+        confidence=c.row.confidence,
         bbox=c.row.bbox,
     )
