@@ -48,5 +48,13 @@
       if (e.target.name === "priority") e.target.className = `prio-${e.target.value}`;
     }
   });
+  // a task added: clear the form for the next one
+  document.addEventListener("htmx:afterRequest", (e) => {
+    if (e.target.id === "add-task" && e.detail.successful) {
+      e.target.reset();
+      document.getElementById("no-tasks")?.remove();
+      e.target.querySelector("input[name=task_name]").focus();
+    }
+  });
   if (location.hash) document.querySelector(location.hash)?.classList.add("lit");
 })();
