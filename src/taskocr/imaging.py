@@ -1,6 +1,7 @@
 """Image bytes → an RGB page ready for OCR, and the way back to the original's pixels.
 
-Decoding covers JPEG, PNG, WebP, TIFF, HEIC/HEIF and the first page of a PDF, applies EXIF
+Decoding covers JPEG, PNG, WebP, TIFF, HEIC/HEIF, AVIF, GIF, BMP and the first page of a PDF
+(nothing else, so the command line and the service accept the same files), applies EXIF
 orientation and refuses oversized or corrupt data with a coded ``InputError``. ``prepare_page``
 finds the sheet of paper in a phone photo and flattens its perspective; ``Page`` maps boxes
 found on the flattened page back to the photo the user sent.
@@ -19,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .config import Limits
 from .errors import CorruptImage, ImageTooLarge, InputError, UnsupportedFormat
+from .formats import PILLOW_FORMATS, READABLE
 from .model import BBox, ImageInfo
 
 # OCR input long side: enough for handwriting (engines rescale text to ~48 px high),
@@ -60,11 +62,9 @@ def load_image(data: bytes, limits: Limits = Limits(), *, work_long_side: int = 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)
     except UnidentifiedImageError:
-        raise UnsupportedFormat(
-            "not an image we can read (JPEG, PNG, WebP, TIFF, HEIC/HEIF or PDF)"
-        ) from None
+        raise UnsupportedFormat(f"not an image we can read ({READABLE})") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLarge(
             f"the image has too many pixels; the limit is {limits.max_pixels / 1e6:.0f} MP"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 
 import dj_database_url
 
@@ -124,6 +125,10 @@ STATIC_ROOT = env("TASKOCR_STATIC_ROOT") or str(HOME / "static")
 # Serve static files straight from the installed apps, so the embedded server needs no
 # collectstatic step; containers still run collectstatic at build time.
 WHITENOISE_USE_FINDERS = True
+try:  # whitenoise warns at every start while STATIC_ROOT does not exist
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass  # a read-only location chosen on purpose: collectstatic fills it elsewhere
 
 S3_BUCKET = env("TASKOCR_S3_BUCKET") or env("AWS_STORAGE_BUCKET_NAME")
 if S3_BUCKET:
