@@ -115,7 +115,11 @@ def test_gif_and_bmp_are_read_and_icons_refused_like_the_command_line(stack):
 
 
 def test_corrupt_image_fails_the_job_without_retry(stack):
-    resp = stack.upload(stack.alice, b"\xff\xd8\xff\xe0" + b"not really a jpeg" * 50)
+    garbage = stack.upload(stack.alice, b"\xff\xd8\xff\xe0" + b"not really a jpeg" * 50)
+    assert garbage.status_code == 400  # no readable header: refused before it is stored
+    assert garbage.json()["error"]["code"] in {"corrupt_image", "unsupported_format"}
+    whole = photo("truncated")
+    resp = stack.upload(stack.alice, whole[: len(whole) // 3])  # the header is fine, the data stops
     assert resp.status_code == 202
     job = stack.wait_done(stack.alice, resp.json()["transaction_id"])
     assert job["status"] == "failed"
