@@ -12,6 +12,7 @@ VERBS = {
     "speed": "taskocr.bench.speed",
     "example": "taskocr.bench.example",
     "load": "taskocr.bench.load",
+    "real": "taskocr.bench.real",
 }
 
 
