@@ -16,6 +16,7 @@ from .dates import parse_due_date
 from .fields import (
     Marker,
     fold_confusables,
+    find_assignee,
     parse_assignee,
     parse_marker,
     parse_priority,
@@ -221,12 +222,16 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Tas
         text = correct.split_glued(correct.unmix_digits(text))
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     priority, text = parse_priority(text)
-    assignee, text = parse_assignee(text)
-    if opts.people:
-        if assignee:
-            assignee = correct.match_person(assignee, opts.people) or assignee
-        else:
-            assignee, text = correct.find_person(text, opts.people)
+    found = find_assignee(text)
+    assignee = found.name
+    if assignee:
+        known = correct.match_person(assignee, opts.people) if opts.people else None
+        if known or not found.weak:
+            assignee, text = known or assignee, found.rest
+        else:  # a bracket or dash that holds no one we know is part of the title
+            assignee = None
+    if opts.people and not assignee:
+        assignee, text = correct.find_person(text, opts.people)
     if due is None:  # a misread date word may only now stand at the end of the line
         due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     text = strip_field_debris(text)
