@@ -16,7 +16,7 @@ test: setup
 	TASKOCR_REQUIRE_EASYOCR=1 .venv/bin/python -m pytest
 
 bench-accuracy: setup
-	.venv/bin/taskocr bench accuracy --engine ppocr,ppocr-tiny,tesseract
+	.venv/bin/python -m bench accuracy --engine ppocr,ppocr-tiny,tesseract
 
 bench-speed: setup
-	.venv/bin/taskocr bench speed --engine ppocr,ppocr-tiny,tesseract
+	.venv/bin/python -m bench speed --engine ppocr,ppocr-tiny,tesseract

@@ -30,5 +30,5 @@ PY="${PYTHON:-python3}"
 .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
 
 # handwriting fonts for the benchmark and the tests (npm registry; never committed)
-.venv/bin/python -m taskocr.bench.fonts
+.venv/bin/python -m bench fonts
 echo "setup: done — .venv/bin/taskocr is ready"

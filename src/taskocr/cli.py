@@ -26,7 +26,7 @@ _DELEGATED = {
     "beat": "taskocr.server.cli", "flower": "taskocr.server.cli",
     "createuser": "taskocr.server.cli", "token": "taskocr.server.cli",
     "models": "taskocr.models_cli",
-    "bench": "taskocr.bench.cli",
+    "bench": "taskocr.cli",  # the benchmark lives in the source checkout, see _bench
 }
 
 
@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     rest = [a for a in argv if a not in ("-v", "--verbose")]
     if rest and rest[0] in _DELEGATED:
         _logging(len(rest) != len(argv))
+        if rest[0] == "bench":
+            return _bench(rest[1:])
         import importlib
 
         return importlib.import_module(_DELEGATED[rest[0]]).main(rest)
@@ -76,6 +78,29 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_help()
         return EXIT_INPUT
     return _scan(args)
+
+
+def _checkout() -> Path | None:
+    """The source checkout holding the benchmark: the working directory or one above it, else
+    the tree an editable install points at. The benchmark is not part of the installed package."""
+    here = Path.cwd().resolve()
+    for root in (here, *here.parents, Path(__file__).resolve().parents[2]):
+        if (root / "bench" / "__main__.py").is_file() and (root / "src" / "taskocr").is_dir():
+            return root
+    return None
+
+
+def _bench(argv: list[str]) -> int:
+    root = _checkout()
+    if root is None:
+        print("taskocr: the benchmark is not part of the installed package; it runs from a "
+              "source checkout: cd into it and run `python -m bench` (or `taskocr bench`)",
+              file=sys.stderr)
+        return EXIT_INPUT
+    sys.path.insert(0, str(root))
+    from bench.__main__ import main as bench_main
+
+    return bench_main(argv)
 
 
 def _logging(verbose: bool) -> None:

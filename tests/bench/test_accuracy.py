@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from taskocr.bench import accuracy, fonts
-from taskocr.bench.render import render_small
+from bench import accuracy, fonts
+from bench.render import render_small
 from taskocr.config import PPOCRModel
 
 FONT = "caveat"

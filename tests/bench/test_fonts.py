@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from taskocr.bench import fonts
+from bench import fonts
 
 FAKE_NPM = textwrap.dedent('''\
     #!{python}
@@ -82,5 +82,5 @@ def test_missing_npm_says_what_to_do(tmp_path):
 
 
 def test_font_path_names_the_fix(tmp_path):
-    with pytest.raises(FileNotFoundError, match="taskocr.bench.fonts"):
+    with pytest.raises(FileNotFoundError, match="python -m bench fonts"):
         fonts.font_path("caveat", tmp_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from taskocr.bench import content, dataset, fonts, vocab
+from bench import content, dataset, fonts, vocab
 
 
 def _objects(titles):

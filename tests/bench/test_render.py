@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from taskocr.bench import content, dataset, fonts, vocab
-from taskocr.bench.render import RenderSpec, render, render_small
+from bench import content, dataset, fonts, vocab
+from bench.render import RenderSpec, render, render_small
 
 FONT = "caveat"
 SEEDS = (3, 11, 2024)
@@ -125,7 +125,7 @@ def test_page_seeds_are_stable():
 
 
 def test_readme_example_matches_the_generator():
-    from taskocr.bench.example import MAX_BYTES, shows_everything
+    from bench.example import MAX_BYTES, shows_everything
 
     root = fonts.repo_root() / "docs"
     truth = json.loads((root / "example.json").read_text())

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from taskocr.bench import scoring
+from bench import scoring
 
 TRUTH = {
     "lines": [

@@ -1,6 +1,6 @@
 """Load on the service: upload acceptance, status reads and job throughput.
 
-    python -m taskocr.bench.load --engine ppocr --jobs 40 --workers 1,2
+    python -m bench load --engine ppocr --jobs 40 --workers 1,2
 
 For each worker count a fresh embedded service is started (`taskocr serve` on a free port
 and a fresh TASKOCR_HOME; or, with --database-url/--broker-url, `taskocr web` + N
@@ -38,7 +38,7 @@ from statistics import quantiles
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_DIR = Path(__file__).resolve().parents[3] / "bench" / "fonts"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
 VERBS = ("Call", "Email", "Book", "Send", "Fix", "Buy", "Review", "Plan", "Pay", "Order")
 THINGS = ("the printer", "invoices", "the venue", "groceries", "slides", "the report", "tickets", "the car")
 PEOPLE = ("Ana", "Tom", "Hasan", "Mia", "Raj")

@@ -1,7 +1,7 @@
 """Generate the benchmark set: NNNN.jpg + NNNN.json per page and a manifest.json.
 
-    python -m taskocr.bench.dataset --out bench/data/v1 --count 240 --seed 7
-    python -m taskocr.bench.dataset --out bench/data/fresh --count 60 --seed 11 --split fresh
+    python -m bench dataset --out bench/data/v1 --count 240 --seed 7
+    python -m bench dataset --out bench/data/fresh --count 60 --seed 11 --split fresh
 
 Reproducible: page ``i`` gets its own seed from (seed, i), so the same arguments give the
 same bytes whatever the number of worker processes. Every fourth page is "heldout" (held-out

@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
 
-    ap = argparse.ArgumentParser(prog="taskocr bench real", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m bench real", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="verb", required=True)
     ex = sub.add_parser("extract", help="copy the images out of local mirrors into bench/data/real")
     ex.add_argument("--mirrors", type=Path, default=MIRRORS, help="where owner+name/ mirrors live")

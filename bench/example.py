@@ -1,6 +1,6 @@
 """Render the README's example photo: docs/example.jpg plus its truth in docs/example.json.
 
-    python -m taskocr.bench.example
+    python -m bench example
 
 It takes the first seed whose page shows every feature once (a heading, five tasks with an
 assignee, a due date, a priority, a done task and a continuation line), so the picture is

@@ -1,6 +1,6 @@
 """Handwriting fonts for the benchmark, fetched from the npm registry's @fontsource packages.
 
-Fonts are never committed: ``python -m taskocr.bench.fonts`` packs each pinned package with
+Fonts are never committed: ``python -m bench fonts`` packs each pinned package with
 ``npm pack`` into a temporary folder and keeps only its Latin 400-weight WOFF (Pillow's
 FreeType reads WOFF directly, so no conversion is needed) plus the OFL licence. A
 ``fonts.lock.json`` beside the files records what was installed, so a second run that finds
@@ -72,12 +72,8 @@ LOCK_NAME = "fonts.lock.json"
 
 
 def repo_root() -> Path:
-    """The checkout this module runs from (src layout), else the working directory."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "pyproject.toml").is_file() and (parent / "src" / "taskocr").is_dir():
-            return parent
-    return Path.cwd()
+    """The checkout the benchmark lives in (this file is bench/fonts.py)."""
+    return Path(__file__).resolve().parents[1]
 
 
 def default_font_dir() -> Path:
@@ -142,7 +138,7 @@ def install(font_dir: Path | None = None, names: list[str] | None = None, npm: s
 def font_path(name: str, font_dir: Path | None = None) -> Path:
     path = (font_dir or default_font_dir()) / BY_NAME[name].filename
     if not path.is_file():
-        raise FileNotFoundError(f"font {name} is not installed; run: python -m taskocr.bench.fonts")
+        raise FileNotFoundError(f"font {name} is not installed; run: python -m bench fonts")
     return path
 
 

@@ -1,6 +1,6 @@
 """Recognition accuracy on the synthetic set, engines side by side, through the real pipeline.
 
-    python -m taskocr.bench.accuracy --engine ppocr,tesseract --limit 40
+    python -m bench accuracy --engine ppocr,tesseract --limit 40
 
 Each engine scans every image (bytes in, as a user would upload them; the reference date
 comes from the photo's EXIF, the roster and date order from the page's truth unless
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from ..config import DateOrder, PPOCRModel, Settings
-from ..errors import TaskOCRError
+from taskocr.config import DateOrder, PPOCRModel, Settings
+from taskocr.errors import TaskOCRError
 from . import scoring
 from .dataset import load_truths
 from .fonts import repo_root
@@ -46,7 +46,7 @@ def resolve_engine(label: str) -> EngineChoice:
 
 
 def make_pipeline(choice: EngineChoice):
-    from ..pipeline import Pipeline
+    from taskocr.pipeline import Pipeline
 
     return Pipeline(Settings.from_env().with_overrides(backend=choice.engine, **choice.overrides))
 
@@ -62,7 +62,7 @@ def task_to_dict(t) -> dict:
 def _scan(pipeline, choice, data: bytes, truth: dict, roster: bool, ref_date: bool):
     from datetime import date
 
-    from ..pipeline import ScanOptions
+    from taskocr.pipeline import ScanOptions
 
     opts = ScanOptions(
         engine=choice.engine,
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if str(args.data) == "real":
         return _main_real(args, engines)
     if not (args.data / "manifest.json").is_file():
-        print(f"no data set at {args.data}; generate it: python -m taskocr.bench.dataset --out {args.data}",
+        print(f"no data set at {args.data}; generate it: python -m bench dataset --out {args.data}",
               file=sys.stderr)
         return 2
     report = run(engines, args.data, args.limit, not args.no_roster, args.split, args.out, args.ref_date)

@@ -1,7 +1,7 @@
 """Accuracy on real handwriting: the synthetic table's columns, plus what only real pages show.
 
     taskocr bench accuracy --data real --split dev --engine ppocr
-    taskocr bench real extract          # copy the images out of the mirrors first
+    python -m bench real extract          # copy the images out of the mirrors first
 
 Per engine, every image is scanned as a user would upload it, with a realistic roster (a team
 of 30+ plus the page's own names; ``--no-roster`` for none). Reported:
@@ -23,7 +23,7 @@ from statistics import mean, median
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from ..errors import TaskOCRError
+from taskocr.errors import TaskOCRError
 from . import real, scoring
 
 FIELDS = ("assignee", "due_date", "priority", "done")
@@ -57,8 +57,8 @@ class OcrCache:
     def wrap(self, registry, fingerprint: str):
         if not self.folder:
             return registry
-        from ..engines.registry import Recognition
-        from ..model import Line
+        from taskocr.engines.registry import Recognition
+        from taskocr.model import Line
 
         inner, folder = registry.recognize, self.folder
 
@@ -78,8 +78,8 @@ class OcrCache:
 
 def _bare_lines(pipeline, engine: str, data: bytes) -> list[str]:
     """The engine alone on the whole photo: no page finding, no widening, one reading."""
-    from .. import imaging
-    from ..pipeline import Pipeline
+    from taskocr import imaging
+    from taskocr.pipeline import Pipeline
 
     s = pipeline.settings.with_overrides(ppocr_stretch=1.0, ppocr_second_stretch=0.0)
     bare = Pipeline(s)
@@ -89,7 +89,7 @@ def _bare_lines(pipeline, engine: str, data: bytes) -> list[str]:
 
 def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = True, bare: bool = False,
                cache: Path | None = None, log_path: Path | None = None) -> dict:
-    from ..pipeline import ScanOptions
+    from taskocr.pipeline import ScanOptions
     from .accuracy import make_pipeline, resolve_engine, task_to_dict
 
     choice = resolve_engine(label)
@@ -158,7 +158,7 @@ def run(engines: list[str], split: str | None, roster: bool = True, bare: bool =
     missing = [i["id"] for i in items if not (data_dir / real.image_name(i)).is_file()]
     if missing:
         raise FileNotFoundError(
-            f"{len(missing)} image(s) not extracted yet (first: {missing[0]}); run: taskocr bench real extract")
+            f"{len(missing)} image(s) not extracted yet (first: {missing[0]}); run: python -m bench real extract")
     rows = []
     for label in engines:
         # The sealed split's per-image rows are never written: only its totals are read.

@@ -1,6 +1,6 @@
 """Per-stage speed and peak memory, engines side by side.
 
-    python -m taskocr.bench.speed --engine ppocr,ppocr-tiny,tesseract -n 10
+    python -m bench speed --engine ppocr,ppocr-tiny,tesseract -n 10
 
 Each engine runs in its own child process, one after the other, so its peak RSS is its own
 and engines never compete for the two cores. In the child the model is loaded (and one
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from statistics import median
 
 from .accuracy import DEFAULT_DATA, _scan, make_pipeline, resolve_engine
 from .dataset import load_truths
+from .fonts import repo_root
 
 STAGES = ("decode", "page", "ocr", "extract", "total")
 
@@ -58,12 +60,19 @@ def measure(label: str, data_dir: Path, count: int, min_mp: float = 0.0, warmup:
     return row
 
 
+def _child_env() -> dict:
+    """The child imports ``bench`` from the checkout whatever the working directory is."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo_root()), env.get("PYTHONPATH")]))
+    return env
+
+
 def run(engines: list[str], data_dir: Path = DEFAULT_DATA, count: int = 10, min_mp: float = 0.0) -> dict:
     rows = []
     for label in engines:
-        cmd = [sys.executable, "-m", "taskocr.bench.speed", "--child", label, "--data", str(data_dir),
+        cmd = [sys.executable, "-m", "bench.speed", "--child", label, "--data", str(data_dir),
                "-n", str(count), "--min-mp", str(min_mp)]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=_child_env())
         if proc.returncode != 0:
             rows.append({"engine": label, "failed": proc.stderr.strip().splitlines()[-1:] or ["?"]})
             continue
@@ -102,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(args.child, args.data, args.count, args.min_mp)))
         return 0
     if not (args.data / "manifest.json").is_file():
-        print(f"no data set at {args.data}; generate it: python -m taskocr.bench.dataset", file=sys.stderr)
+        print(f"no data set at {args.data}; generate it: python -m bench dataset", file=sys.stderr)
         return 2
     engines = [e.strip() for arg in (args.engine or ["ppocr"]) for e in arg.split(",") if e.strip()]
     report = run(engines, args.data, args.count, args.min_mp)
