@@ -76,15 +76,19 @@ class OcrCache:
         return registry
 
 
-def _bare_lines(pipeline, engine: str, data: bytes) -> list[str]:
+def _bare_pipeline(pipeline):
     """The engine alone on the whole photo: no page finding, no widening, one reading."""
-    from taskocr import imaging
     from taskocr.pipeline import Pipeline
 
-    s = pipeline.settings.with_overrides(ppocr_stretch=1.0, ppocr_second_stretch=0.0)
-    bare = Pipeline(s)
+    return Pipeline(pipeline.settings.with_overrides(ppocr_stretch=1.0, ppocr_second_stretch=0.0))
+
+
+def _bare_lines(bare, engine: str, data: bytes) -> list[str]:
+    from taskocr import imaging
+
+    s = bare.settings
     loaded = imaging.load_image(data, s.limits, work_long_side=s.work_long_side)
-    return [ln.text for ln in bare.registry.recognize(loaded.image, engine).lines]
+    return [ln.text for ln in bare.registry.recognize(loaded.rgb, engine).lines]
 
 
 def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = True, bare: bool = False,
@@ -101,6 +105,9 @@ def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = Tru
     pipeline.preload(choice.engine)
     fingerprint = f"{label}|{pipeline.settings.ppocr_stretch}|{pipeline.settings.ppocr_second_stretch}"
     OcrCache(cache).wrap(pipeline.registry, fingerprint)
+    if bare:
+        bare = _bare_pipeline(pipeline)
+        OcrCache(cache).wrap(bare.registry, f"bare|{label}")
     list_scores, other_scores, page_f1, seconds, cers, bare_cers, log = [], [], [], [], [], [], []
     for item in items:
         data = (data_dir / real.image_name(item)).read_bytes()
@@ -125,7 +132,7 @@ def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = Tru
                  "fp": s.fp, "fn": s.fn, "line_cer": round(mean(page_cers), 3) if page_cers else None,
                  "errors": s.errors, "ocr_lines": lines, "pred": preds, "failure": failure}
         if bare:
-            page_bare = line_cer(item["lines"], _bare_lines(pipeline, choice.engine, data))
+            page_bare = line_cer(item["lines"], _bare_lines(bare, choice.engine, data))
             bare_cers += page_bare
             entry["bare_line_cer"] = round(mean(page_bare), 3) if page_bare else None
         log.append(entry)

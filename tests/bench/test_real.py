@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from taskocr.bench import real
-from taskocr.bench.real_accuracy import line_cer
+from bench import real
+from bench.real_accuracy import line_cer
 
 
 def _item(**kw) -> dict:
