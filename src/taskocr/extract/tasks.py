@@ -25,6 +25,7 @@ from .fields import (
     tidy,
 )
 from .layout import Row, group_rows
+from .page import PageKind, is_action_item, page_kind, strip_action_label
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Role(enum.Enum):
     TASK = "task"
     CONTINUATION = "continuation"
     NOISE = "noise"
+    TEXT = "text"  # running text on a page that is not a list
 
 
 _HEADING_WORDS = (
@@ -85,6 +87,11 @@ def classify(rows: list[Row]) -> list[_Classified]:
     marked = [(row, parse_marker(fold_confusables(row.text))) for row in rows]
     if sum(m.done is False for _, m in marked) >= 2:  # a list of checkboxes
         marked = [(r, (ticked_box_guess(r.text) or m) if m.done is None else m) for r, m in marked]
+    if page_kind(marked) is PageKind.TEXT:
+        return [
+            _Classified(r, m, Role.TASK if is_action_item(m) else Role.TEXT if _alnum(m.rest) >= 2 else Role.NOISE)
+            for r, m in marked
+        ]
     content = [(r, m) for r, m in marked if _alnum(m.rest) >= 2]
     bulleted_share = sum(m.bulleted for _, m in content) / len(content) if content else 0.0
     heights = sorted(r.height for r, _ in content) or [1.0]
@@ -217,7 +224,7 @@ def extract_tasks(
 
 
 def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Task | None:
-    text = c.marker.rest
+    text = strip_action_label(c.marker.rest)
     if opts.correct_words:
         text = correct.split_glued(correct.unmix_digits(text))
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
