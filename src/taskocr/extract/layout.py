@@ -113,8 +113,8 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     if len(blocks) < 2:
         return blocks
     small = sum(len(b.rows) <= 4 for b in blocks)
-    if len(blocks) >= 4 and small >= 0.75 * len(blocks):
-        blocks = [Block(b.rows, note=True) for b in blocks]
+    if len(blocks) >= 4 and small >= 0.75 * len(blocks):  # a board: its small blocks (a few lines) are notes
+        blocks = [Block(b.rows, note=len(b.rows) <= 6) for b in blocks]
     return _reading_order(blocks)
 
 
@@ -124,7 +124,7 @@ def _linked(a: BBox, b: BBox) -> bool:
     vgap = max(a.y, b.y) - min(a.y2, b.y2)
     if a.vertical_overlap(b) >= 0.45 and hgap <= 1.5 * h:
         return True  # neighbours on one row
-    return hgap < 0 and vgap <= 0.9 * h  # one line under the other
+    return hgap < 0 and vgap <= 0.6 * h  # one line under the other
 
 
 def _clusters(frags: list[Line]) -> list[list[Line]]:
