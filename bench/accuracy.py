@@ -14,11 +14,11 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import median
 
-from taskocr.config import DateOrder, PPOCRModel, Settings
+from taskocr.config import DateOrder, PPOCRConfig, PPOCRModel, Settings
 from taskocr.errors import TaskOCRError
 from . import scoring
 from .dataset import load_truths
@@ -38,8 +38,8 @@ class EngineChoice:
 def resolve_engine(label: str) -> EngineChoice:
     """Bench aliases for engine variants that are settings, not separate engines."""
     aliases = {
-        "ppocr-tiny": ("ppocr", {"ppocr_model": PPOCRModel.TINY}),
-        "ppocr-small": ("ppocr", {"ppocr_model": PPOCRModel.SMALL}),
+        "ppocr-tiny": ("ppocr", {"ppocr": PPOCRConfig(model=PPOCRModel.TINY)}),
+        "ppocr-small": ("ppocr", {"ppocr": PPOCRConfig(model=PPOCRModel.SMALL)}),
     }
     engine, overrides = aliases.get(label, (label, {}))
     return EngineChoice(label, engine, overrides)
@@ -48,13 +48,17 @@ def resolve_engine(label: str) -> EngineChoice:
 def make_pipeline(choice: EngineChoice):
     from taskocr.pipeline import Pipeline
 
-    return Pipeline(Settings.from_env().with_overrides(backend=choice.engine, **choice.overrides))
+    settings = Settings.from_env()
+    overrides = dict(choice.overrides)
+    if "ppocr" in overrides:  # the size only; the rest of PP-OCR's settings stay the environment's
+        overrides["ppocr"] = replace(settings.ppocr, model=overrides["ppocr"].model)
+    return Pipeline(settings.with_overrides(backend=choice.engine, **overrides))
 
 
 def task_to_dict(t) -> dict:
     return {
-        "task_name": t.task_name, "description": t.description, "assignee": t.assignee,
-        "due_date": t.due_date.isoformat() if t.due_date else None,
+        "task_name": t.title, "description": t.description, "assignee": t.assignee,
+        "due_date": t.due.isoformat() if t.due else None,
         "priority": getattr(t.priority, "value", t.priority), "done": bool(t.done),
     }
 

@@ -80,7 +80,10 @@ def _bare_pipeline(pipeline):
     """The engine alone on the whole photo: no page finding, no widening, one reading."""
     from taskocr.pipeline import Pipeline
 
-    return Pipeline(pipeline.settings.with_overrides(ppocr_stretch=1.0, ppocr_second_stretch=0.0))
+    from dataclasses import replace
+
+    s = pipeline.settings
+    return Pipeline(s.with_overrides(ppocr=replace(s.ppocr, stretch=1.0, second_stretch=0.0)))
 
 
 def _bare_lines(bare, engine: str, data: bytes) -> list[str]:
@@ -103,7 +106,7 @@ def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = Tru
     if reason:
         return dict(row, unavailable=reason)
     pipeline.preload(choice.engine)
-    fingerprint = f"{label}|{pipeline.settings.ppocr_stretch}|{pipeline.settings.ppocr_second_stretch}"
+    fingerprint = f"{label}|{pipeline.settings.ppocr.stretch}|{pipeline.settings.ppocr.second_stretch}"
     OcrCache(cache).wrap(pipeline.registry, fingerprint)
     if bare:
         bare = _bare_pipeline(pipeline)

@@ -1,34 +1,65 @@
 #!/usr/bin/env bash
-# Installs everything taskocr needs on a fresh Debian/Ubuntu machine: system packages (when
-# run as root or with sudo), the virtualenv at .venv with taskocr and its extras, and the
-# handwriting fonts the benchmark and the tests render with. Safe to run again.
+# Sets taskocr up on a fresh Debian/Ubuntu machine; safe to run again.
+#
+#   scripts/setup.sh          what the app needs on a CPU: make, python3-venv, Tesseract, and
+#                             .venv with taskocr, its web service and the dots.ocr HTTP client
+#   scripts/setup.sh --test   also what the tests and the benchmark need: EasyOCR (PyTorch), the
+#                             dots.ocr weights tools, pytest, Node/npm with the benchmark's fonts,
+#                             PostgreSQL, Redis and RabbitMQ (scripts/services.sh starts them),
+#                             and Debian's chromium, which the browser tests drive (Playwright
+#                             never downloads a browser of its own)
+#
+# System packages are installed only when missing (as root, or with sudo). TASKOCR_EXTRAS
+# overrides the Python extras, PYTHON the interpreter that creates .venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-EXTRAS="${TASKOCR_EXTRAS:-server,dots,easyocr,test}"
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng curl nodejs npm)
+mode=run
+case "${1:-}" in
+  "") ;;
+  --test) mode=test ;;
+  *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
+esac
+PY="${PYTHON:-python3}"
 
 missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-# nodejs/npm may come from elsewhere than apt; only the npm command matters
-if command -v npm >/dev/null 2>&1; then
-  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("${2:-$1}"); }
+
+need_cmd make
+"$PY" -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
+need_pkg tesseract-ocr
+need_pkg tesseract-ocr-eng
+if [ "$mode" = test ]; then
+  EXTRAS="${TASKOCR_EXTRAS:-server,dots,dots-local,easyocr,test}"
+  need_cmd npm
+  need_cmd curl
+  need_cmd docker-compose            # the deploy tests validate the compose files with it
+  need_cmd pg_ctlcluster postgresql
+  need_cmd redis-server
+  need_cmd rabbitmq-server
+  need_cmd chromium
+else
+  EXTRAS="${TASKOCR_EXTRAS:-server,dots}"
 fi
-read -r -a missing <<<"${missing[*]}"
+
 if ((${#missing[@]})); then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: please install these first (no apt-get here): ${missing[*]}" >&2
+    exit 1
+  fi
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   echo "setup: installing system packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
 
-# handwriting fonts for the benchmark and the tests (npm registry; never committed)
-.venv/bin/python -m bench fonts
-echo "setup: done — .venv/bin/taskocr is ready"
+if [ "$mode" = test ]; then
+  # handwriting fonts for the benchmark and the tests (npm registry; never committed)
+  .venv/bin/python -m bench fonts
+fi
+echo "setup: done ($mode) — start the app with: .venv/bin/taskocr serve"

@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -114,8 +115,9 @@ def _scan(args) -> int:
     from .pipeline import Pipeline, ScanOptions
 
     try:
-        settings = Settings.from_env().with_overrides(
-            ppocr_model=PPOCRModel(args.model) if args.model else None,
+        settings = Settings.from_env()
+        settings = settings.with_overrides(
+            ppocr=replace(settings.ppocr, model=PPOCRModel(args.model)) if args.model else None,
             find_page=False if args.no_page else None,
         )
         pipeline = Pipeline(settings)
@@ -165,13 +167,13 @@ def render_table(path: str, result: ScanResult) -> str:
     cols = ("#", "done", "task", "assignee", "due", "priority", "conf")
     rows = [
         (
-            str(t.position_index + 1),
+            str(t.position + 1),
             "[x]" if t.done else "[ ]",
-            t.task_name + (f" — {t.description}" if t.description else ""),
+            t.title + (f" — {t.description}" if t.description else ""),
             t.assignee or "",
-            t.due_date.isoformat() if t.due_date else "",
+            t.due.isoformat() if t.due else "",
             t.priority.value,
-            f"{t.confidence_score:.2f}",
+            f"{t.confidence:.2f}",
         )
         for t in result.tasks
     ]

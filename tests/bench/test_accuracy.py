@@ -58,9 +58,9 @@ def test_unavailable_engine_is_a_row_not_a_crash(tiny_set, tmp_path, monkeypatch
 
 def test_engine_aliases():
     tiny = accuracy.resolve_engine("ppocr-tiny")
-    assert tiny.engine == "ppocr" and tiny.overrides == {"ppocr_model": PPOCRModel.TINY}
+    assert tiny.engine == "ppocr" and tiny.overrides["ppocr"].model is PPOCRModel.TINY
     assert accuracy.resolve_engine("tesseract").overrides == {}
-    assert accuracy.make_pipeline(tiny).settings.ppocr_model is PPOCRModel.TINY
+    assert accuracy.make_pipeline(tiny).settings.ppocr.model is PPOCRModel.TINY
 
 
 def test_main_prints_table_and_json(tiny_set, tmp_path, capsys):

@@ -9,10 +9,7 @@ import pytest
 
 from support import render_list
 
-TASK_FIELDS = {
-    "task_name", "description", "assignee", "due_date", "priority", "done", "position_index",
-    "confidence_score", "bbox_x", "bbox_y", "bbox_width", "bbox_height",
-}
+TASK_FIELDS = {"title", "description", "assignee", "due", "priority", "done", "position", "confidence", "bbox"}
 
 
 def taskocr(*args, env=None):
@@ -36,10 +33,13 @@ def test_scan_json_has_the_api_fields(list_photo):
     tasks = out["tasks"]
     assert all(set(t) == TASK_FIELDS for t in tasks)
     first = tasks[0]
-    assert first["task_name"] == "Get approval"
-    assert first["assignee"] == "Hasan" and first["due_date"] == "2025-12-17"
+    assert first["title"] == "Get approval"
+    assert first["assignee"] == "Hasan" and first["due"] == "2025-12-17"
     assert first["priority"] in {"low", "medium", "high", "urgent"}
-    assert 0 < first["bbox_x"] < 1600 and 0 < first["bbox_width"]
+    assert 0 < first["bbox"]["x"] < 1600 and 0 < first["bbox"]["width"]
+    # what produced it
+    assert out["model"] == "small" and "faster-paddle 1.0.4" in out["model_version"]
+    assert out["extractor_version"].startswith("0.1.0+")
 
 
 def test_scan_table_with_mock_engine(list_photo):

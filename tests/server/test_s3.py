@@ -17,9 +17,9 @@ CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "re
 def s3(django_db, monkeypatch):
     from django.test import override_settings
 
-    from taskocr.server.jobs.services import queue
+    from taskocr.server.jobs.services import messaging
 
-    monkeypatch.setattr(queue, "publish", lambda *a, **kw: None)
+    monkeypatch.setattr(messaging, "publish", lambda *a, **kw: None)
     port = free_port()
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()

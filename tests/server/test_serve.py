@@ -4,80 +4,23 @@ would — the printed URL, token and sign-in link, and curl uploading a rendered
 from __future__ import annotations
 
 import json
-import os
-import queue
 import shutil
-import signal
 import sqlite3
 import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from stack import ROOT, free_port, photo
+from served import Served
+from stack import photo
 
 TASK_FIELDS = {
     "task_name", "description", "assignee", "due_date", "priority", "done", "position_index",
     "confidence_score", "bbox_x", "bbox_y", "bbox_width", "bbox_height", "created_at",
 }
 
-
-class Served:
-    def __init__(self, home: Path, backend: str):
-        self.port = free_port()
-        self.env = {**os.environ, "TASKOCR_HOME": str(home), "OCR_BACKEND": backend,
-                    "PYTHONPATH": str(ROOT / "src")}
-        for var in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "TASKOCR_QUEUE",
-                    "DJANGO_SETTINGS_MODULE", "TASKOCR_S3_BUCKET"):
-            self.env.pop(var, None)  # the embedded defaults, whatever the test process set
-        # the main `taskocr` command, which hands `serve` to the service's CLI
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "taskocr", "serve", "--port", str(self.port)], env=self.env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-        self.banner = self._read_banner()
-
-    def _pump(self):
-        for line in self.proc.stdout:
-            self.lines.put(line)
-
-    def _read_banner(self, timeout: float = 120) -> str:
-        out, deadline = [], time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=1)
-            except queue.Empty:
-                assert self.proc.poll() is None, "".join(out)
-                continue
-            out.append(line)
-            if line.startswith("Press Ctrl+C"):
-                return "".join(out)
-        raise AssertionError("no banner:\n" + "".join(out))
-
-    def field(self, label: str) -> str:
-        line = next(x for x in self.banner.splitlines() if label in x)
-        return line.split(label, 1)[1].strip()
-
-    def taskocr(self, *args: str) -> str:
-        out = subprocess.run([sys.executable, "-m", "taskocr", *args], env=self.env,
-                             capture_output=True, text=True, timeout=120)
-        assert out.returncode == 0, out.stderr
-        return out.stdout.strip()
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            raise
 
 
 def _curl_upload(url: str, token: str | None, path: Path) -> tuple[int, dict]:
@@ -131,11 +74,12 @@ def test_serve_end_to_end_with_the_mock_engine(tmp_path):
         assert list((home / "media" / "images").rglob("*.jpg"))  # the image on local disk
 
         url, token = served.field("taskocr is running at"), served.field("API token:")
-        # the one-time sign-in link logs a browser in and lands on the API docs
+        # the one-time sign-in link logs a browser in and lands in the web app
         link = served.field("Sign in (the link works once):")
         browser = requests.Session()
         landed = browser.get(link)
-        assert landed.status_code == 200 and landed.url == url + "api/docs/"
+        assert landed.status_code == 200 and landed.url == url + "capture/"
+        assert "Signed in as" in landed.text
         assert browser.get(url + "api/jobs/").json()["count"] == 1  # session auth
         assert requests.Session().get(link).status_code == 410  # used up
         admin = browser.get(url + "admin/jobs/job/")  # the local user may use the admin

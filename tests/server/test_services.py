@@ -8,16 +8,17 @@ from datetime import timedelta
 
 import pytest
 
+import taskocr
 from stack import photo
 
 
 @pytest.fixture
 def published(django_db, monkeypatch):
     """Capture what would go to the broker instead of sending it."""
-    from taskocr.server.jobs.services import queue
+    from taskocr.server.jobs.services import messaging
 
     sent: list = []
-    monkeypatch.setattr(queue, "publish", lambda name, args, **kw: sent.append((name, args, kw)))
+    monkeypatch.setattr(messaging, "publish", lambda name, args, **kw: sent.append((name, args, kw)))
     return sent
 
 
@@ -69,12 +70,12 @@ def test_an_upload_whose_row_fails_leaves_no_image(user, monkeypatch):
 
 
 def test_failed_publish_leaves_job_pending_and_unsent(user, monkeypatch):
-    from taskocr.server.jobs.services import queue
+    from taskocr.server.jobs.services import messaging
 
     def down(*a, **kw):
         raise ConnectionRefusedError("broker down")
 
-    monkeypatch.setattr(queue, "publish", down)
+    monkeypatch.setattr(messaging, "publish", down)
     job, _ = _upload(user, "no-broker")
     job.refresh_from_db()
     assert job.status == "pending" and job.enqueued_at is None
@@ -88,6 +89,11 @@ def test_running_a_job_twice_replaces_its_ocr_tasks(user, published):
     assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.COMPLETED
     first = list(ExtractedTask.objects.filter(job=job).values_list("task_name", flat=True))
     assert len(first) >= 3
+    row = ExtractedTask.objects.filter(job=job, task_name="Get approval").get()  # the API's names
+    assert (row.assignee, row.due_date.isoformat(), row.bbox_width > 0) == ("Hasan", "2025-12-17", True)
+    stored = Job.objects.get(pk=job.pk).result  # says what produced it
+    assert (stored["model"], stored["model_version"]) == ("fixed-list", taskocr.__version__)
+    assert stored["extractor_version"].startswith(taskocr.__version__ + "+")
     editing.add_task(user, job.pk, {"task_name": "by hand"})
     # the same message delivered again after completion is a no-op
     assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.SKIPPED
@@ -103,20 +109,20 @@ def test_claim_belongs_to_one_message(user, published):
     from django.utils import timezone
 
     from taskocr.server.jobs.models import Job
-    from taskocr.server.jobs.services import runner
+    from taskocr.server.jobs.services import runner, transitions
 
     job, _ = _upload(user, "claim")
-    assert runner.claim(job.pk, "A") is not None
-    assert runner.claim(job.pk, "B") is None  # a duplicate message while A runs
-    assert runner.claim(job.pk, "A") is not None  # A redelivered after its worker died
+    assert transitions.claim(job.pk, "A") is not None
+    assert transitions.claim(job.pk, "B") is None  # a duplicate message while A runs
+    assert transitions.claim(job.pk, "A") is not None  # A redelivered after its worker died
     Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
-    assert runner.claim(job.pk, "B") is not None  # A's lease ran out: B takes over
+    assert transitions.claim(job.pk, "B") is not None  # A's lease ran out: B takes over
     # A wakes up and tries to save: its result is discarded, B's stands
     from taskocr.pipeline import ScanOptions
 
     result = runner.pipeline().scan(photo("claim"), ScanOptions(engine="mock"))
-    assert runner._save(job.pk, "A", result, 1.0).outcome == runner.Outcome.SKIPPED
-    assert runner._save(job.pk, "B", result, 1.0).outcome == runner.Outcome.COMPLETED
+    assert transitions.complete(job.pk, "A", result, 1.0) is False
+    assert transitions.complete(job.pk, "B", result, 1.0) is True
 
 
 def test_transient_failures_back_off_then_give_up(user, published, monkeypatch):
@@ -161,9 +167,9 @@ def test_requeue_rules(user, published, monkeypatch):
     from django.utils import timezone
 
     from taskocr.server.jobs.models import Job
-    from taskocr.server.jobs.services import queue
+    from taskocr.server.jobs.services import messaging, recovery
 
-    monkeypatch.setattr(queue, "queue_depth", lambda: 0)
+    monkeypatch.setattr(messaging, "queue_depth", lambda: 0)
     now = timezone.now()
     never_sent, _ = _upload(user, "rq-never")
     old, _ = _upload(user, "rq-old")
@@ -177,15 +183,15 @@ def test_requeue_rules(user, published, monkeypatch):
     published.clear()
 
     mine = {str(j.pk) for j in (never_sent, old, fresh, stale, poison)}
-    sent = set(queue.requeue_lost_jobs()) & mine  # other tests' leftovers share the database
+    sent = set(recovery.requeue_lost_jobs()) & mine  # other tests' leftovers share the database
     assert sent == {str(never_sent.pk), str(old.pk), str(stale.pk)}
     assert {args[0] for _, args, _ in published} & mine == sent
     assert Job.objects.get(pk=stale.pk).status == "pending"
     assert Job.objects.get(pk=poison.pk).status == "failed"
     # while a backlog drains, old pending jobs are waiting their turn, not lost
-    monkeypatch.setattr(queue, "queue_depth", lambda: 7)
+    monkeypatch.setattr(messaging, "queue_depth", lambda: 7)
     Job.objects.filter(pk=old.pk).update(enqueued_at=now - timedelta(hours=1))
-    assert str(old.pk) not in queue.requeue_lost_jobs()
+    assert str(old.pk) not in recovery.requeue_lost_jobs()
 
 
 def test_embedded_jobs_of_a_dead_worker_process_are_requeued_at_once(user, published, monkeypatch):
@@ -195,24 +201,24 @@ def test_embedded_jobs_of_a_dead_worker_process_are_requeued_at_once(user, publi
     from django.conf import settings
 
     from taskocr.server.jobs.models import Job
-    from taskocr.server.jobs.services import queue, runner
+    from taskocr.server.jobs.services import liveness, messaging, recovery, transitions
 
     monkeypatch.setattr(settings, "EMBEDDED_BROKER", True)
-    monkeypatch.setattr(queue, "queue_depth", lambda: 0)
+    monkeypatch.setattr(messaging, "queue_depth", lambda: 0)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_name = f"{runner.process_name().rsplit(':', 1)[0]}:{int(dead.stdout)}"
+    dead_name = f"{liveness.process_name().rsplit(':', 1)[0]}:{int(dead.stdout)}"
     orphan, _ = _upload(user, "orphan-dead")
     alive, _ = _upload(user, "orphan-alive")
-    for job, name in ((orphan, dead_name), (alive, runner.process_name())):
-        assert runner.claim(job.pk, f"t-{job.pk}") is not None  # processing, lease still valid
+    for job, name in ((orphan, dead_name), (alive, liveness.process_name())):
+        assert transitions.claim(job.pk, f"t-{job.pk}") is not None  # processing, lease still valid
         Job.objects.filter(pk=job.pk).update(worker=name)
-    sent = set(queue.requeue_lost_jobs())
+    sent = set(recovery.requeue_lost_jobs())
     assert str(orphan.pk) in sent and str(alive.pk) not in sent
     assert Job.objects.get(pk=orphan.pk).status == "pending"
     monkeypatch.setattr(settings, "EMBEDDED_BROKER", False)  # brokers that redeliver: lease only
-    assert runner.claim(orphan.pk, "again") is not None
+    assert transitions.claim(orphan.pk, "again") is not None
     Job.objects.filter(pk=orphan.pk).update(worker=dead_name)
-    assert str(orphan.pk) not in queue.requeue_lost_jobs()
+    assert str(orphan.pk) not in recovery.requeue_lost_jobs()
 
 
 def test_retention_removes_old_jobs_and_images(user, published, monkeypatch):
@@ -301,3 +307,26 @@ def test_unknown_engine_is_an_input_error(django_db):
     assert check_engine("AUTO") == "" and check_engine("mock") == "mock"
     with pytest.raises(InputError):
         check_engine(f"x{uuid.uuid4().hex[:4]}")
+
+
+def test_a_finished_job_announces_itself_and_webhooks_listen(user, published):
+    from taskocr.server.jobs.services import messaging, runner
+    from taskocr.server.jobs.services.events import job_finished
+
+    heard = []
+
+    def listener(sender, job_id, status, **kw):
+        heard.append((str(job_id), status))
+
+    job_finished.connect(listener)
+    try:
+        hooked, _ = _upload(user, "hooked", callback_url="https://example.org/hook")
+        quiet, _ = _upload(user, "quiet")
+        published.clear()
+        for job in (hooked, quiet):
+            assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.COMPLETED
+    finally:
+        job_finished.disconnect(listener)
+    assert heard == [(str(hooked.pk), "completed"), (str(quiet.pk), "completed")]
+    # the webhooks module subscribed at start-up: only the job with a callback gets one
+    assert published == [(messaging.SEND_WEBHOOK, (str(hooked.pk),), {})]

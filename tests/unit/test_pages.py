@@ -45,7 +45,7 @@ def test_a_page_of_prose_yields_no_tasks():
 def test_running_text_keeps_its_explicit_action_items():
     lines = _prose_lines(PROSE) + [line("TODO: send the photos to Ana", 100, 480), line("[ ] book the train", 100, 540)]
     tasks = extract_tasks(lines, TEAM)
-    assert [t.task_name for t in tasks] == ["send the photos to Ana", "book the train"]
+    assert [t.title for t in tasks] == ["send the photos to Ana", "book the train"]
     assert tasks[1].done is False
 
 
@@ -68,7 +68,7 @@ def test_notes_on_a_board_are_one_task_each_and_column_labels_are_not_tasks():
     lines += _note(["USE", "KANBAN"], 100, 120) + _note(["TRY", "KANBAN", "TOOL"], 100, 320)
     lines += _note(["LEARN", "ABOUT", "KANBAN"], 500, 120) + _note(["GET SOME", "STICKY", "NOTES!"], 900, 120)
     lines += _note(["GET A", "WHITE-", "BOARD"], 900, 330)
-    titles = sorted(t.task_name for t in extract_tasks(lines, OPTS))
+    titles = sorted(t.title for t in extract_tasks(lines, OPTS))
     assert titles == ["GET A WHITE- BOARD", "GET SOME STICKY NOTES", "LEARN ABOUT KANBAN", "TRY KANBAN TOOL", "USE KANBAN"]
 
 
@@ -76,7 +76,7 @@ def test_two_columns_are_read_one_after_the_other():
     left = [line(t, 100, 100 + 60 * i, w=380) for i, t in enumerate(["- Call the bank", "- Pay the rent", "- Book the dentist"])]
     right = [line(t, 900, 100 + 60 * i, w=380) for i, t in enumerate(["- Buy a gift", "- Clean the car", "- Water plants"])]
     tasks = extract_tasks(left + right, OPTS)
-    assert [t.task_name for t in tasks] == ["Call the bank", "Pay the rent", "Book the dentist",
+    assert [t.title for t in tasks] == ["Call the bank", "Pay the rent", "Book the dentist",
                                             "Buy a gift", "Clean the car", "Water plants"]
 
 
@@ -86,21 +86,21 @@ def test_dates_written_far_right_stay_with_their_rows():
              for ln in (line(task, 100, 100 + 60 * i, w=300), line(due, 1100, 102 + 60 * i, w=220))]
     assert len(group_blocks(lines, lambda t: t[0].isdigit())) == 1
     tasks = extract_tasks(lines, OPTS)
-    assert [(t.task_name, t.due_date) for t in tasks] == [
+    assert [(t.title, t.due) for t in tasks] == [
         ("Get approval", date(2025, 12, 17)), ("Book the venue", date(2025, 12, 20)), ("Send invites", date(2026, 1, 2))]
 
 
 def test_a_day_plan_reads_times_as_times():
     texts = ["10.00 - Meditation", "11.30 - Work on essay", "1.00 - Lunch", "3:15 Gym", "6pm - Dinner with Olga"]
     tasks = extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(texts)], TEAM)
-    assert [(t.task_name, t.description, t.assignee, t.due_date) for t in tasks] == [
+    assert [(t.title, t.description, t.assignee, t.due) for t in tasks] == [
         ("Meditation", "10.00", None, None), ("Work on essay", "11.30", None, None), ("Lunch", "1.00", None, None),
         ("Gym", "3:15", None, None), ("Dinner with Olga", "6pm", None, None)]
 
 
 def test_a_date_alone_on_top_is_not_a_task():
     lines = [line("01.04.26", 100, 40), line("- Telekom kündigen", 100, 120), line("- Saugen", 100, 180)]
-    assert [t.task_name for t in extract_tasks(lines, OPTS)] == ["Telekom kündigen", "Saugen"]
+    assert [t.title for t in extract_tasks(lines, OPTS)] == ["Telekom kündigen", "Saugen"]
 
 
 @pytest.mark.parametrize("opts", [OPTS, TEAM])
@@ -115,4 +115,4 @@ def test_a_date_alone_on_top_is_not_a_task():
 )
 def test_ordinary_words_are_not_fields(text, title, opts):
     (task,) = extract_tasks([line(text, 100, 100), line("- Buy milk", 100, 160)], opts)[:1]
-    assert (task.task_name, task.assignee, task.due_date) == (title, None, None)
+    assert (task.title, task.assignee, task.due) == (title, None, None)

@@ -280,13 +280,13 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Tas
     if sum(ch.isalpha() for ch in title) < 2:  # a date or a number alone heads a page
         return None
     return Task(
-        task_name=title,
+        title=title,
         assignee=assignee,
-        due_date=due,
+        due=due,
         priority=priority or Priority.MEDIUM,
         description=at.group(1) if at else "",
         done=bool(c.marker.done) or bool(struck and struck(c.row.bbox)),
-        position_index=index,
-        confidence_score=c.row.confidence,
+        position=index,
+        confidence=c.row.confidence,
         bbox=c.row.bbox,
     )

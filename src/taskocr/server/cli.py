@@ -74,8 +74,14 @@ def cmd_createuser(a) -> int:
     _migrate_if_embedded()
     from .accounts.services import UserExists, create_user, token_for
 
+    password = None
+    if a.password:
+        password = os.environ.get("TASKOCR_PASSWORD") or _ask_password()
+        if not password:
+            print("taskocr: no password given", file=sys.stderr)
+            return 2
     try:
-        user = create_user(a.name, staff=a.staff)
+        user = create_user(a.name, staff=a.staff, password=password)
     except UserExists as exc:
         print(f"taskocr: {exc}", file=sys.stderr)
         return 1
@@ -84,6 +90,16 @@ def cmd_createuser(a) -> int:
     else:
         print(f"created user {user.username}\nAPI token: {token_for(user)}")
     return 0
+
+
+def _ask_password() -> str | None:
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        print("taskocr: the passwords differ", file=sys.stderr)
+        return None
+    return first
 
 
 def cmd_token(a) -> int:
@@ -151,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("name")
     c.add_argument("--token", action="store_true", help="print only the new user's API token")
     c.add_argument("--staff", action="store_true", help="may use the admin")
+    c.add_argument("--password", action="store_true",
+                   help="set a password for the web app's sign-in (asked, or TASKOCR_PASSWORD)")
     c.set_defaults(func=cmd_createuser)
 
     t = sub.add_parser("token", help="print the local user's API token")

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "taskocr.server.accounts",
     "taskocr.server.jobs",
+    "taskocr.server.ui",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "taskocr.server.urls"
@@ -157,8 +160,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- auth, API ------------------------------------------------------------------------
-LOGIN_URL = "/admin/login/"
-LOGIN_REDIRECT_URL = "/api/docs/"
+LOGIN_URL = "/signin/"
+LOGIN_REDIRECT_URL = "/"  # the web app
+LOGOUT_REDIRECT_URL = "/signin/"
 LOCAL_USERNAME = env("TASKOCR_LOCAL_USER", "local")
 SIGNIN_LINK_TTL_S = int(env("TASKOCR_SIGNIN_LINK_TTL", "3600"))
 

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.http import HttpResponseRedirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -7,12 +6,12 @@ from .accounts.views import signin_link
 from .jobs.api import errors
 
 urlpatterns = [
-    path("", lambda request: HttpResponseRedirect("/api/docs/")),
     path("api/", include("taskocr.server.jobs.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("auth/link/<str:token>/", signin_link, name="signin-link"),
     path("admin/", admin.site.urls),
+    path("", include("taskocr.server.ui.urls")),  # the web app
 ]
 
 

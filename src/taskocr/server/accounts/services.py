@@ -27,13 +27,16 @@ def token_for(user) -> str:
     return Token.objects.get_or_create(user=user)[0].key
 
 
-def create_user(name: str, *, staff: bool = False):
+def create_user(name: str, *, staff: bool = False, password: str | None = None):
     User = get_user_model()
     with transaction.atomic():
         if User.objects.filter(username=name).exists():
             raise UserExists(f"user {name!r} already exists")
         user = User.objects.create_user(username=name, is_staff=staff, is_superuser=staff)
-        user.set_unusable_password()  # tokens and sign-in links only
+        if password:
+            user.set_password(password)  # the web app's sign-in form
+        else:
+            user.set_unusable_password()  # tokens and sign-in links only
         user.save(update_fields=["password"])
         token_for(user)
     return user

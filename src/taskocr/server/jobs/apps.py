@@ -6,3 +6,6 @@ class JobsConfig(AppConfig):
     label = "jobs"
     verbose_name = "Scan jobs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .services import webhooks  # noqa: F401 (subscribes to job_finished)

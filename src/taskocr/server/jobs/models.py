@@ -101,6 +101,11 @@ class ExtractedTask(models.Model):
     bbox_width = models.IntegerField(null=True, blank=True)
     bbox_height = models.IntegerField(null=True, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.OCR)
+    # fields a person changed; a re-read keeps them and refreshes only the rest
+    edited_fields = models.JSONField(default=list, blank=True)
+    # where the note sits on the board (CSS pixels from the top left); null: laid out
+    board_x = models.FloatField(null=True, blank=True)
+    board_y = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,6 +114,22 @@ class ExtractedTask(models.Model):
 
     def __str__(self) -> str:
         return self.task_name
+
+
+class Person(models.Model):
+    """One name of a user's roster, and the misreadings the OCR makes of it."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=200)
+    misreadings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="person_owner_name_uniq")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class WorkerInfo(models.Model):

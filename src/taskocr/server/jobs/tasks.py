@@ -5,13 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from .services import maintenance, queue, runner, webhooks
+from .services import maintenance, messaging, recovery, runner, webhooks
 
 _LIMIT = settings.TASKOCR["JOB_TIME_LIMIT"]
 
 
 @shared_task(
-    bind=True, name=queue.RUN_SCAN, acks_late=True, reject_on_worker_lost=True,
+    bind=True, name=messaging.RUN_SCAN, acks_late=True, reject_on_worker_lost=True,
     soft_time_limit=_LIMIT, time_limit=_LIMIT + 30, max_retries=None,
 )
 def run_scan(self, job_id: str):
@@ -22,7 +22,7 @@ def run_scan(self, job_id: str):
     return result.outcome.value
 
 
-@shared_task(bind=True, name=queue.SEND_WEBHOOK, acks_late=True, max_retries=None)
+@shared_task(bind=True, name=messaging.SEND_WEBHOOK, acks_late=True, max_retries=None)
 def send_webhook(self, job_id: str):
     ok = webhooks.deliver(job_id)
     if ok is False:
@@ -35,7 +35,7 @@ def send_webhook(self, job_id: str):
 
 @shared_task(name="taskocr.requeue_jobs")
 def requeue_jobs():
-    return len(queue.requeue_lost_jobs())
+    return len(recovery.requeue_lost_jobs())
 
 
 @shared_task(name="taskocr.apply_retention")

@@ -1,21 +1,54 @@
-"""Wire shapes. The status payload is the seed's, field for field."""
+"""The API's request and answer shapes; the job and task shapes it shares with webhooks
+live in ``jobs.wire``."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import ExtractedTask, Job, Priority
+from ..models import Person, Priority
+from ..wire import StatusSerializer, TaskSerializer  # noqa: F401 (the views name them from here)
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskDetailSerializer(TaskSerializer):
+    """A task outside the seed's status payload: with its job, board place and edit marks."""
+
+    job = serializers.UUIDField(source="job_id", read_only=True)
+
+    class Meta(TaskSerializer.Meta):
+        fields = TaskSerializer.Meta.fields + ("job", "board_x", "board_y", "source", "edited_fields")
+        read_only_fields = TaskSerializer.Meta.read_only_fields + ("source", "edited_fields")
+
+
+class TaskFilterSerializer(serializers.Serializer):
+    done = serializers.BooleanField(required=False, allow_null=True, default=None)
+    assignee = serializers.CharField(required=False, allow_blank=True, help_text="'' or 'none': unassigned")
+    due_before = serializers.DateField(required=False, help_text="due on or before")
+    due_after = serializers.DateField(required=False, help_text="due on or after")
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    job = serializers.UUIDField(required=False)
+
+
+class NamesField(serializers.Field):
+    """Names as a JSON list or one comma-separated string."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = data.split(",")
+        if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+            raise serializers.ValidationError("a list of names or a comma-separated string")
+        return [" ".join(x.split()) for x in data if x.strip()]
+
+    def to_representation(self, value):
+        return value
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    misreadings = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+
     class Meta:
-        model = ExtractedTask
-        fields = (
-            "id", "task_name", "description", "assignee", "due_date", "priority", "done",
-            "position_index", "confidence_score", "bbox_x", "bbox_y", "bbox_width",
-            "bbox_height", "created_at",
-        )
-        read_only_fields = ("id", "confidence_score", "created_at")
+        model = Person
+        fields = ("id", "name", "misreadings", "created_at")
+        read_only_fields = ("id", "created_at")
 
 
 class TaskWriteSerializer(serializers.Serializer):
@@ -32,19 +65,8 @@ class TaskWriteSerializer(serializers.Serializer):
     bbox_y = serializers.IntegerField(required=False, allow_null=True)
     bbox_width = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     bbox_height = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-
-
-class StatusSerializer(serializers.ModelSerializer):
-    transaction_id = serializers.UUIDField(source="id", read_only=True)
-    extracted_tasks = TaskSerializer(source="tasks", many=True, read_only=True)
-
-    class Meta:
-        model = Job
-        fields = (
-            "transaction_id", "status", "original_filename", "image_size", "created_at",
-            "updated_at", "started_at", "completed_at", "processing_duration", "ocr_confidence",
-            "error_message", "engine", "extracted_tasks",
-        )
+    board_x = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=100000)
+    board_y = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=100000)
 
 
 class JobSerializer(StatusSerializer):
@@ -91,3 +113,5 @@ class UploadResponseSerializer(serializers.Serializer):
 
 class RetrySerializer(serializers.Serializer):
     engine = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    people = NamesField(required=False, help_text="the roster for this reading; empty: the user's roster")
+    date_order = serializers.ChoiceField(choices=["dmy", "mdy"], required=False)

@@ -11,6 +11,10 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/tasks/", views.JobTasksView.as_view(), name="job-tasks"),
     path("jobs/<uuid:job_id>/image/", views.JobImageView.as_view(), name="job-image"),
     path("jobs/<uuid:job_id>/export/", views.JobExportView.as_view(), name="job-export"),
+    path("tasks/", views.TaskListView.as_view(), name="task-list"),
+    path("tasks/export/", views.TaskExportView.as_view(), name="task-export"),
     path("tasks/<int:task_id>/", views.TaskDetailView.as_view(), name="task-detail"),
+    path("people/", views.PeopleView.as_view(), name="people"),
+    path("people/<int:person_id>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("health/", views.HealthView.as_view(), name="health"),
 ]

@@ -16,11 +16,25 @@ from taskocr.errors import ImageTooLarge
 
 from ..models import JobStatus
 from ..services import editing, exports, maintenance
+from ..services import people as roster
 from ..services.intake import UploadOptions, submit_upload
 from .serializers import (
-    JobListSerializer, JobSerializer, RetrySerializer, StatusSerializer, TaskSerializer,
-    TaskWriteSerializer, UploadResponseSerializer, UploadSerializer,
+    JobListSerializer, JobSerializer, PersonSerializer, RetrySerializer, StatusSerializer,
+    TaskDetailSerializer, TaskFilterSerializer, TaskSerializer, TaskWriteSerializer,
+    UploadResponseSerializer, UploadSerializer,
 )
+
+
+def task_filters(params) -> dict:
+    """Query parameters of the task list (and the board) as ``editing.tasks_of`` keywords."""
+    form = TaskFilterSerializer(data=params)
+    form.is_valid(raise_exception=True)
+    f = dict(form.validated_data)
+    if "job" in f:
+        f["job_id"] = f.pop("job")
+    if f.get("assignee", "").lower() == "none":
+        f["assignee"] = ""
+    return f
 
 
 def _people(request) -> tuple[str, ...]:
@@ -107,7 +121,11 @@ class JobRetryView(APIView):
     def post(self, request, job_id):
         form = RetrySerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        job = editing.retry_job(request.user, job_id, form.validated_data.get("engine"))
+        data = form.validated_data
+        job = editing.retry_job(
+            request.user, job_id, data.get("engine"), people=data.get("people"),
+            date_order=data.get("date_order"),
+        )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -125,16 +143,87 @@ class JobTasksView(APIView):
 
 
 class TaskDetailView(APIView):
-    @extend_schema(request=TaskWriteSerializer, responses=TaskSerializer)
+    @extend_schema(responses=TaskDetailSerializer)
+    def get(self, request, task_id):
+        return Response(TaskDetailSerializer(editing.task_of(request.user, task_id)).data)
+
+    @extend_schema(request=TaskWriteSerializer, responses=TaskDetailSerializer)
     def patch(self, request, task_id):
         form = TaskWriteSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        return Response(TaskSerializer(editing.update_task(request.user, task_id, form.validated_data)).data)
+        task = editing.update_task(request.user, task_id, form.validated_data)
+        return Response(TaskDetailSerializer(task).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, task_id):
         editing.delete_task(request.user, task_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TaskListView(generics.ListAPIView):
+    """Tasks across all of the user's jobs: the board's data and integrations' feed."""
+
+    serializer_class = TaskDetailSerializer
+
+    @extend_schema(parameters=[TaskFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return editing.tasks_of(self.request.user, **task_filters(self.request.query_params))
+
+
+class TaskExportView(APIView):
+    @extend_schema(
+        parameters=[TaskFilterSerializer, OpenApiParameter("format", str, enum=["json", "csv", "md", "ics"])],
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
+    def get(self, request):
+        tasks = list(editing.tasks_of(request.user, **task_filters(request.query_params)))
+        out = exports.export_tasks(tasks, request.query_params.get("format", "json"), "Board", "board")
+        return _attachment(out)
+
+
+class PeopleView(generics.ListAPIView):
+    serializer_class = PersonSerializer
+    pagination_class = None  # a roster is short; the app needs all of it at once
+
+    def get_queryset(self):
+        return roster.roster_of(self.request.user)
+
+    @extend_schema(request=PersonSerializer, responses={201: PersonSerializer})
+    def post(self, request):
+        form = PersonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        person = roster.add_person(request.user, form.validated_data["name"], form.validated_data.get("misreadings", ()))
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class PersonDetailView(APIView):
+    @extend_schema(responses=PersonSerializer)
+    def get(self, request, person_id):
+        return Response(PersonSerializer(roster.person_of(request.user, person_id)).data)
+
+    @extend_schema(request=PersonSerializer, responses=PersonSerializer)
+    def patch(self, request, person_id):
+        form = PersonSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        person = roster.update_person(
+            request.user, person_id, name=form.validated_data.get("name"),
+            misreadings=form.validated_data.get("misreadings"),
+        )
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, person_id):
+        roster.delete_person(request.user, person_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _attachment(out) -> HttpResponse:
+    resp = HttpResponse(out.content, content_type=out.content_type)
+    resp["Content-Disposition"] = f'attachment; filename="{out.filename}"'
+    return resp
 
 
 class JobImageView(APIView):
@@ -156,10 +245,7 @@ class JobExportView(APIView):
     )
     def get(self, request, job_id):
         job = editing.job_of(request.user, job_id)
-        out = exports.export(job, request.query_params.get("format", "json"))
-        resp = HttpResponse(out.content, content_type=out.content_type)
-        resp["Content-Disposition"] = f'attachment; filename="{out.filename}"'
-        return resp
+        return _attachment(exports.export(job, request.query_params.get("format", "json")))
 
 
 class HealthView(APIView):

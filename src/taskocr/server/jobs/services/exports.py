@@ -37,14 +37,16 @@ def task_dict(t: ExtractedTask) -> dict:
 
 
 def export(job: Job, fmt: str) -> Export:
-    tasks = list(job.tasks.all())
-    stem = f"tasks-{str(job.pk)[:8]}"
+    head = {"transaction_id": str(job.pk), "engine": job.engine}
+    title = job.original_filename or str(job.pk)
+    return export_tasks(list(job.tasks.all()), fmt, title, f"tasks-{str(job.pk)[:8]}", head)
+
+
+def export_tasks(tasks: list[ExtractedTask], fmt: str, title: str, stem: str, head: dict | None = None) -> Export:
+    """Any list of tasks (one job's, or the board's across jobs) in one of the formats."""
     fmt = (fmt or "json").lower()
     if fmt == "json":
-        body = json.dumps(
-            {"transaction_id": str(job.pk), "engine": job.engine, "tasks": [task_dict(t) for t in tasks]},
-            indent=2,
-        )
+        body = json.dumps({**(head or {}), "tasks": [task_dict(t) for t in tasks]}, indent=2)
         return Export(body.encode(), "application/json", f"{stem}.json")
     if fmt == "csv":
         buf = io.StringIO()
@@ -54,14 +56,13 @@ def export(job: Job, fmt: str) -> Export:
             writer.writerow(task_dict(t))
         return Export(buf.getvalue().encode(), "text/csv; charset=utf-8", f"{stem}.csv")
     if fmt == "md":
-        return Export(_markdown(job, tasks).encode(), "text/markdown; charset=utf-8", f"{stem}.md")
+        return Export(_markdown(title, tasks).encode(), "text/markdown; charset=utf-8", f"{stem}.md")
     if fmt == "ics":
-        return Export(_ics(job, tasks), "text/calendar; charset=utf-8", f"{stem}.ics")
+        return Export(_ics(tasks), "text/calendar; charset=utf-8", f"{stem}.ics")
     raise InputError("format must be one of json, csv, md, ics", code="invalid_format")
 
 
-def _markdown(job: Job, tasks: list[ExtractedTask]) -> str:
-    title = job.original_filename or str(job.pk)
+def _markdown(title: str, tasks: list[ExtractedTask]) -> str:
     lines = [f"# Tasks from {title}", ""]
     for t in tasks:
         extras = []
@@ -82,14 +83,14 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
-def _ics(job: Job, tasks: list[ExtractedTask]) -> bytes:
+def _ics(tasks: list[ExtractedTask]) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//taskocr//taskocr//EN")
     cal.add("version", "2.0")
     stamp = datetime.now(dt_tz.utc)
     for t in tasks:
         todo = Todo()
-        todo.add("uid", f"{job.pk}-{t.pk}@taskocr")
+        todo.add("uid", f"{t.job_id}-{t.pk}@taskocr")
         todo.add("dtstamp", stamp)
         todo.add("summary", t.task_name)
         if t.description:

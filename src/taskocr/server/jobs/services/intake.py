@@ -15,7 +15,7 @@ from taskocr.engines.registry import ENGINES
 from taskocr.errors import ImageTooLarge, InputError
 
 from ..models import Job
-from . import queue, storage
+from . import messaging, people, storage
 
 log = logging.getLogger("taskocr.jobs")
 
@@ -70,16 +70,17 @@ def submit_upload(owner, data: bytes, filename: str, opts: UploadOptions) -> tup
     job = Job(
         owner=owner, original_filename=(filename or "")[:255], content_type=content_type,
         image_size=len(data), content_hash=digest, idempotency_key=opts.idempotency_key,
-        engine_requested=check_engine(opts.engine), people=list(opts.people),
+        engine_requested=check_engine(opts.engine),
+        people=list(opts.people) or list(people.names_of(owner)),  # the roster unless named
         date_order=check_date_order(opts.date_order), callback_url=opts.callback_url,
-        task_id=queue.new_task_id(), enqueued_at=timezone.now(),
+        task_id=messaging.new_task_id(), enqueued_at=timezone.now(),
     )
     # The image is stored before the row exists: a committed job always has its image.
     job.image = storage.save(storage.image_name(owner.pk, job.pk, ext), data)
     try:
         with transaction.atomic():
             job.save(force_insert=True)
-            queue.enqueue_on_commit(job.pk, job.task_id)
+            messaging.enqueue_on_commit(job.pk, job.task_id)
     except IntegrityError:
         # a concurrent upload of the same image (or key) won the race: use its job
         storage.delete(job.image)

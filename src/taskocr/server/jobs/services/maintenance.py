@@ -12,7 +12,7 @@ from django.utils import timezone
 from taskocr.engines.registry import ENGINES
 
 from ..models import Job
-from . import queue, storage
+from . import messaging, storage
 
 log = logging.getLogger("taskocr.jobs")
 
@@ -49,7 +49,7 @@ def health() -> tuple[bool, dict]:
         with connection.cursor() as cur:
             cur.execute("SELECT 1")
 
-    checks = {"database": _probe(db), "storage": _probe(storage.check), "broker": _probe(queue.check_broker)}
+    checks = {"database": _probe(db), "storage": _probe(storage.check), "broker": _probe(messaging.check_broker)}
     checks["engines"] = engine_report()
     healthy = checks["database"]["ok"] and checks["storage"]["ok"]
     status = "ok" if healthy and checks["broker"]["ok"] else ("degraded" if healthy else "down")

@@ -1,36 +1,27 @@
-"""Running one job: claim it, scan the stored image, save the result in one transaction.
+"""Running one job: claim it, scan the stored image, record how it ended.
 
-Every step is safe to repeat. The claim is a conditional UPDATE, so of two messages for one
-job only one runs it; the save replaces the job's OCR tasks wholesale and only if this run
-still owns the job, so a redelivered or duplicated message never doubles its tasks.
+Every step is safe to repeat (see ``transitions``): of two messages for one job only one
+runs it, and a redelivered or duplicated message never doubles its tasks.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
-import os
-import socket
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone
 
 from taskocr.config import DateOrder, Settings
 from taskocr.errors import InputError, TaskOCRError
-from taskocr.model import ScanResult
 from taskocr.pipeline import ScanOptions, get_pipeline
 
-from ..models import ExtractedTask, Job, JobStatus
-from . import storage
+from ..models import Job
+from . import storage, transitions
 
 log = logging.getLogger("taskocr.jobs")
-LEASE_GRACE_S = 60  # beyond the hard time limit, so a live run is never taken over
 
 
 class Outcome(str, enum.Enum):
@@ -51,51 +42,13 @@ def pipeline():
     return get_pipeline(Settings.from_env())
 
 
-def claim(job_id, task_id: str) -> Job | None:
-    """Take the job for this message. Pending jobs go to anyone; a processing job only to
-    the same message redelivered (its worker died) or once its lease has run out."""
-    now = timezone.now()
-    lease = now + timedelta(seconds=settings.TASKOCR["JOB_TIME_LIMIT"] + LEASE_GRACE_S)
-    taken = (
-        Job.objects.filter(pk=job_id)
-        .filter(
-            Q(status=JobStatus.PENDING)
-            | Q(status=JobStatus.PROCESSING, task_id=task_id)
-            | Q(status=JobStatus.PROCESSING, lease_until__lt=now)
-        )
-        .update(
-            status=JobStatus.PROCESSING, task_id=task_id, started_at=now, lease_until=lease,
-            attempts=F("attempts") + 1, updated_at=now, worker=process_name(),
-        )
-    )
-    return Job.objects.filter(pk=job_id).first() if taken else None
-
-
-def process_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def process_gone(name: str) -> bool:
-    """True if ``name`` (host:pid) is a process of this host that no longer exists."""
-    host, _, pid = name.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's process: only its lease can tell
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def backoff(attempt: int) -> float:
     cfg = settings.TASKOCR
     return min(cfg["RETRY_BACKOFF"] * 2 ** max(0, attempt - 1), cfg["RETRY_BACKOFF_MAX"])
 
 
 def run_job(job_id, task_id: str) -> RunResult:
-    job = claim(job_id, task_id)
+    job = transitions.claim(job_id, task_id)
     if job is None:
         return RunResult(Outcome.SKIPPED)
     t0 = time.perf_counter()
@@ -116,7 +69,9 @@ def run_job(job_id, task_id: str) -> RunResult:
     except Exception as exc:  # a bug in the pipeline: say so now rather than after every retry
         log.exception("job %s: the scan crashed", job.pk)
         return _fail(job.pk, task_id, "internal_error", f"the scan crashed: {type(exc).__name__}: {exc}")
-    return _save(job.pk, task_id, result, time.perf_counter() - t0)
+    if not transitions.complete(job.pk, task_id, result, time.perf_counter() - t0):
+        return RunResult(Outcome.SKIPPED)
+    return RunResult(Outcome.COMPLETED)
 
 
 def _options(job: Job) -> ScanOptions:
@@ -127,86 +82,17 @@ def _options(job: Job) -> ScanOptions:
     )
 
 
-def _owned(job_id, task_id: str):
-    return Job.objects.select_for_update().filter(pk=job_id, task_id=task_id, status=JobStatus.PROCESSING)
-
-
-def _save(job_id, task_id: str, result: ScanResult, seconds: float) -> RunResult:
-    with transaction.atomic():
-        job = _owned(job_id, task_id).first()
-        if job is None:  # the lease ran out and another run took the job over
-            return RunResult(Outcome.SKIPPED)
-        job.tasks.filter(source=ExtractedTask.Source.OCR).delete()
-        manual = job.tasks.count()
-        ExtractedTask.objects.bulk_create(
-            [_task_row(job, t.to_dict(), i) for i, t in enumerate(result.tasks)]
-        )
-        if manual:  # keep a person's additions after the fresh OCR tasks
-            for i, t in enumerate(job.tasks.filter(source=ExtractedTask.Source.MANUAL)):
-                t.position_index = len(result.tasks) + i
-                t.save(update_fields=["position_index"])
-        now = timezone.now()
-        data = result.to_dict()
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.COMPLETED, engine=result.engine, ocr_confidence=result.confidence,
-            result={k: data[k] for k in ("engines_tried", "image", "lines", "timings_ms")},
-            error_code="", error_message="", completed_at=now, updated_at=now,
-            processing_duration=round(seconds, 3), lease_until=None,
-        )
-        _after_finish(job)
-    return RunResult(Outcome.COMPLETED)
-
-
-def _task_row(job: Job, d: dict, index: int) -> ExtractedTask:
-    return ExtractedTask(
-        job=job, task_name=d["task_name"][:500], description=d["description"] or "",
-        assignee=d["assignee"], due_date=d["due_date"], priority=d["priority"], done=d["done"],
-        position_index=d.get("position_index", index), confidence_score=d["confidence_score"],
-        bbox_x=d["bbox_x"], bbox_y=d["bbox_y"], bbox_width=d["bbox_width"],
-        bbox_height=d["bbox_height"], source=ExtractedTask.Source.OCR,
-    )
-
-
 def _retry_or_fail(job: Job, task_id: str, code: str, message: str) -> RunResult:
     if job.attempts >= settings.TASKOCR["MAX_ATTEMPTS"]:
         return _fail(job.pk, task_id, code, f"gave up after {job.attempts} attempts: {message}")
     delay = backoff(job.attempts)
-    now = timezone.now()
-    # Back to pending, marked as sent for the retry's moment, so beat leaves it alone.
-    Job.objects.filter(pk=job.pk, task_id=task_id).update(
-        status=JobStatus.PENDING, error_code=code, error_message=f"retrying: {message}",
-        enqueued_at=now + timedelta(seconds=delay), lease_until=None, updated_at=now,
-    )
+    transitions.retry_later(job.pk, task_id, code, message, delay)
     log.warning("job %s: transient failure (%s), retry in %.0fs", job.pk, message, delay)
     return RunResult(Outcome.RETRY, delay=delay, message=message)
 
 
-def _fail(job_id, task_id: str | None, code: str, message: str) -> RunResult:
-    with transaction.atomic():
-        rows = Job.objects.select_for_update().filter(pk=job_id)
-        if task_id is not None:
-            rows = rows.filter(task_id=task_id)
-        job = rows.first()
-        if job is None:
-            return RunResult(Outcome.SKIPPED)
-        now = timezone.now()
-        duration = (now - job.started_at).total_seconds() if job.started_at else None
-        Job.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, error_code=code, error_message=message[:4000],
-            completed_at=now, updated_at=now, lease_until=None, processing_duration=duration,
-        )
-        _after_finish(job)
+def _fail(job_id, task_id: str, code: str, message: str) -> RunResult:
+    if not transitions.fail(job_id, task_id, code, message):
+        return RunResult(Outcome.SKIPPED)
     log.warning("job %s failed: %s", job_id, message)
     return RunResult(Outcome.FAILED, message=message)
-
-
-def fail_exhausted(job_id) -> None:
-    """Beat found a job that keeps getting lost (its worker dies on it): stop trying."""
-    _fail(job_id, None, "attempts_exhausted", "the job was interrupted too many times")
-
-
-def _after_finish(job: Job) -> None:
-    if job.callback_url:
-        from .webhooks import schedule
-
-        schedule(job.pk)

@@ -16,11 +16,13 @@ import uuid
 
 import requests
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
+from django.dispatch import receiver
 
 from ..models import Job
-from . import queue
+from ..wire import StatusSerializer
+from . import messaging
+from .events import job_finished
 
 log = logging.getLogger("taskocr.webhooks")
 
@@ -42,20 +44,21 @@ def secret_for(job: Job) -> str:
     return token_for(job.owner)
 
 
-def schedule(job_id) -> None:
-    transaction.on_commit(lambda: _publish(job_id))
+@receiver(job_finished, dispatch_uid="taskocr.webhooks")
+def on_job_finished(sender, job_id, **_kw) -> None:
+    """A job completed or failed (and that is committed): queue its callback, if it has one."""
+    if Job.objects.filter(pk=job_id).exclude(callback_url="").exists():
+        _publish(job_id)
 
 
 def _publish(job_id) -> None:
     try:
-        queue.publish(queue.SEND_WEBHOOK, (str(job_id),))
+        messaging.publish(messaging.SEND_WEBHOOK, (str(job_id),))
     except Exception as exc:
         log.warning("could not queue the webhook for job %s: %s", job_id, exc)
 
 
 def payload(job: Job) -> dict:
-    from ..api.serializers import StatusSerializer
-
     return {"event": f"job.{job.status}", "job": StatusSerializer(job).data}
 
 

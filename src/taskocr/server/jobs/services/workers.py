@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 
 from django.db import close_old_connections
 from django.utils import timezone
@@ -13,12 +11,9 @@ from taskocr.config import Settings
 from taskocr.pipeline import get_pipeline
 
 from ..models import WorkerInfo
+from .liveness import process_gone, process_name, this_host_prefix
 
 log = logging.getLogger("taskocr.worker")
-
-
-def _name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def started() -> None:
@@ -34,7 +29,7 @@ def started() -> None:
         close_old_connections()  # the forked child must not reuse the parent's connection
         _forget_dead_neighbours()
         WorkerInfo.objects.update_or_create(
-            name=_name(),
+            name=process_name(),
             defaults={"backend": settings.backend, "engine": engine, "error": error[:2000],
                       "started_at": timezone.now()},
         )
@@ -44,19 +39,14 @@ def started() -> None:
 
 def _forget_dead_neighbours() -> None:
     """Drop records of processes on this host that are gone (killed without a goodbye)."""
-    host = socket.gethostname()
-    for w in WorkerInfo.objects.filter(name__startswith=f"{host}:"):
-        try:
-            os.kill(int(w.name.rsplit(":", 1)[1]), 0)
-        except ProcessLookupError:
+    for w in WorkerInfo.objects.filter(name__startswith=this_host_prefix()):
+        if process_gone(w.name):
             w.delete()
-        except (ValueError, PermissionError):
-            pass
 
 
 def stopped() -> None:
     try:
-        WorkerInfo.objects.filter(name=_name()).delete()
+        WorkerInfo.objects.filter(name=process_name()).delete()
     except Exception:
         pass
 

@@ -1,0 +1,78 @@
+"""Browser tests: Playwright drives Debian's chromium (never a downloaded browser) against
+a live `taskocr serve` subprocess on its own TASKOCR_HOME. Screenshots of every page land in
+tests/browser/artifacts/ (kept out of git)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("django")
+
+from served import Served  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+PASSWORD = "correct horse battery"
+
+
+def chromium_path() -> str:
+    path = os.environ.get("TASKOCR_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("the browser tests need Debian's chromium (apt-get install chromium); "
+                    "scripts/setup.sh --test installs it")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)  # a shared 2-core machine: patience, not a speed test
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """`taskocr serve` with the mock engine (the assertions are about the app, not OCR),
+    plus a user with a password: 'alice'."""
+    served = Served(tmp_path_factory.mktemp("app-home"), "mock")
+    try:
+        served.env["TASKOCR_PASSWORD"] = PASSWORD
+        served.taskocr("createuser", "alice", "--password")
+        yield served
+    finally:
+        served.stop()
+
+
+class Shooter:
+    def __init__(self, size: str):
+        self.size = size
+        ARTIFACTS.mkdir(exist_ok=True)
+
+    def __call__(self, page, name: str) -> Path:
+        path = ARTIFACTS / f"{name}-{self.size}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def open_context(browser, size: str):
+    ctx = browser.new_context(viewport=SIZES[size], accept_downloads=True,
+                              is_mobile=size == "phone", has_touch=size == "phone")
+    ctx.set_default_timeout(60_000)
+    return ctx
+
+
+def sign_in(page, base: str, user: str = "alice", password: str = PASSWORD) -> None:
+    page.goto(base + "signin/")
+    page.get_by_label("Username").fill(user)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "capture/")
