@@ -43,10 +43,12 @@ def test_a_page_of_prose_yields_no_tasks():
 
 
 def test_running_text_keeps_its_explicit_action_items():
-    lines = _prose_lines(PROSE) + [line("TODO: send the photos to Ana", 100, 480), line("[ ] book the train", 100, 540)]
+    lines = _prose_lines(PROSE) + [line("TODO: send the photos to Ana", 100, 480), line("[ ] book the train", 100, 540),
+                                   line("Tom to send the deck by Friday", 100, 600)]
     tasks = extract_tasks(lines, TEAM)
-    assert [t.title for t in tasks] == ["send the photos to Ana", "book the train"]
+    assert [t.title for t in tasks] == ["send the photos to Ana", "book the train", "send the deck"]
     assert tasks[1].done is False
+    assert (tasks[2].assignee, tasks[2].due) == ("Tom", date(2026, 1, 16))
 
 
 def test_a_list_stays_a_list():
@@ -111,6 +113,7 @@ def test_a_date_alone_on_top_is_not_a_task():
         ("- Plan trip to Nice (France)", "Plan trip to Nice (France)"),
         ("- Fix login bug -> see ticket", "Fix login bug -> see ticket"),
         ("- Call the owner", "Call the owner"),
+        ("- Remember to buy milk", "Remember to buy milk"),
     ],
 )
 def test_ordinary_words_are_not_fields(text, title, opts):

@@ -72,6 +72,12 @@ _TASK_VERBS = set(
 )
 
 
+# "Tom to send the deck by Friday": a person, then what they are to do
+_ASSIGNED = re.compile(
+    rf"^(?P<who>[A-Z][a-zà-ÿ'’-]+)\s+(?:to|will|should|must|needs?\s+to)\s+(?=(?:{'|'.join(sorted(_TASK_VERBS))})\b)"
+)
+
+
 @dataclass(frozen=True)
 class _Classified:
     row: Row
@@ -90,7 +96,13 @@ def _marked(rows: list[Row]) -> list[tuple[Row, Marker]]:
     return marked
 
 
-def classify(rows: list[Row], kind: PageKind | None = None, note: bool = False) -> list[_Classified]:
+def _names_someone(text: str, people: tuple[str, ...]) -> bool:
+    who = _ASSIGNED.match(text)
+    return bool(who and correct.match_person(who.group("who"), people))
+
+
+def classify(rows: list[Row], kind: PageKind | None = None, note: bool = False,
+             people: tuple[str, ...] = ()) -> list[_Classified]:
     """Roles of one block's rows; ``kind`` is the whole page's (decided here when not given)."""
     marked = _marked(rows)
     if note:  # a note on a board is one item; a word or two alone on one line is a column's label
@@ -100,7 +112,8 @@ def classify(rows: list[Row], kind: PageKind | None = None, note: bool = False) 
         return [_Classified(row, marker, Role.HEADING if label or _alnum(marker.rest) < 2 else Role.TASK)]
     if (kind or page_kind(marked)) is PageKind.TEXT:
         return [
-            _Classified(r, m, Role.TASK if is_action_item(m) else Role.TEXT if _alnum(m.rest) >= 2 else Role.NOISE)
+            _Classified(r, m, Role.TASK if is_action_item(m) or _names_someone(m.rest, people)
+                        else Role.TEXT if _alnum(m.rest) >= 2 else Role.NOISE)
             for r, m in marked
         ]
     content = [(r, m) for r, m in marked if _alnum(m.rest) >= 2]
@@ -231,7 +244,8 @@ def extract_tasks(
     kind = PageKind.LIST if notes else page_kind(_marked([r for b in blocks for r in b.rows]))
     classified = [
         c for b in blocks
-        for c in classify([Row(tuple(f for r in b.rows for f in r.fragments))] if b.note else list(b.rows), kind, b.note)
+        for c in classify([Row(tuple(f for r in b.rows for f in r.fragments))] if b.note else list(b.rows),
+                          kind, b.note, opts.people)
     ]
     tasks: list[Task] = []
     for c in classified:
@@ -257,6 +271,9 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Tas
     at = _LEAD_TIME.match(text)
     if at:  # the time is when, not what: it goes to the description
         text = text[at.end():]
+    who = _ASSIGNED.match(text)
+    if who and correct.match_person(who.group("who"), opts.people):  # "Remember to …" names nobody
+        text = f"{text[who.end():]} → {who.group('who')}"  # the same as an arrow at the end
     if opts.correct_words:
         text = correct.split_glued(correct.unmix_digits(text))
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
