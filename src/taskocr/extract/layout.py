@@ -112,9 +112,11 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     blocks = _merge_field_columns(blocks, is_field)
     if len(blocks) < 2:
         return blocks
-    small = sum(len(b.rows) <= 4 for b in blocks)
-    if len(blocks) >= 4 and small >= 0.75 * len(blocks):  # a board: its small blocks (a few lines) are notes
-        blocks = [Block(b.rows, note=len(b.rows) <= 6) for b in blocks]
+    page_width = BBox.union(b.bbox for b in blocks).width
+    # a note is a few short lines; a line of prose or of a page in a two-page spread is wider
+    small = [len(b.rows) <= 4 and b.bbox.width <= 0.3 * page_width for b in blocks]
+    if len(blocks) >= 4 and sum(small) >= 0.75 * len(blocks):  # a board: its small blocks are notes
+        blocks = [Block(b.rows, note=len(b.rows) <= 6 and b.bbox.width <= 0.3 * page_width) for b in blocks]
     return _reading_order(blocks)
 
 

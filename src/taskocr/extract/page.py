@@ -30,7 +30,7 @@ class PageKind(str, enum.Enum):
 @dataclass(frozen=True)
 class PageSigns:
     rows: int
-    words: float  # median words per row
+    chars: float  # median letters and digits per row (OCR loses spaces, not letters)
     bulleted: float  # share of rows with a marker or checkbox
     boxes: int  # rows with a checkbox
     lower_start: float  # share of rows starting in the middle of a sentence
@@ -39,9 +39,9 @@ class PageSigns:
 
     def text_score(self) -> float:
         """Above 0: running text. Each term is one sign; markers weigh most."""
-        long_rows = self.words >= 5  # the other signs mean little on rows of a few words
+        long_rows = self.chars >= 22  # the other signs mean little on rows of a few words
         return (
-            0.5 * (self.words - 5.5)
+            0.1 * (self.chars - 26)
             + (1.0 * self.lower_start + 1.0 * self.sentence_end + 1.5 * (self.fill - 0.5) if long_rows else 0.0)
             - 4.0 * self.bulleted
             - 1.0 * min(self.boxes, 3)
@@ -55,7 +55,7 @@ def signs(rows: list[tuple[Row, Marker]]) -> PageSigns:
     content = [(r, m) for r, m in rows if sum(ch.isalnum() for ch in m.rest) >= 2]
     if not content:
         return PageSigns(0, 0.0, 0.0, 0, 0.0, 0.0, 0.0)
-    words = median(len(m.rest.split()) for _, m in content)
+    chars = median(sum(ch.isalnum() for ch in m.rest) for _, m in content)
     bulleted = sum(m.bulleted or m.done is not None for _, m in content) / len(content)
     boxes = sum(m.done is not None for _, m in content)
     starts = [m.rest[:1] for _, m in content if m.rest[:1].isalpha()]
@@ -66,7 +66,7 @@ def signs(rows: list[tuple[Row, Marker]]) -> PageSigns:
     right = rights[int(0.8 * (len(rights) - 1))]
     width = max(1.0, right - lefts[len(lefts) // 5])
     fill = sum(r.bbox.x2 >= right - 0.12 * width for r, _ in content) / len(content)
-    return PageSigns(len(content), float(words), bulleted, boxes, lower, ends, fill)
+    return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill)
 
 
 def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
