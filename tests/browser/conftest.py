@@ -42,11 +42,13 @@ def browser():
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """`taskocr serve` with the mock engine (the assertions are about the app, not OCR),
-    plus a user with a password: 'alice'."""
+    plus a user with a password per screen size ('phone', 'desktop'), so that what one
+    size's tests teach the roster does not change what the other's read."""
     served = Served(tmp_path_factory.mktemp("app-home"), "mock")
     try:
         served.env["TASKOCR_PASSWORD"] = PASSWORD
-        served.taskocr("createuser", "alice", "--password")
+        for size in SIZES:
+            served.taskocr("createuser", size, "--password")
         yield served
     finally:
         served.stop()
@@ -70,7 +72,7 @@ def open_context(browser, size: str):
     return ctx
 
 
-def sign_in(page, base: str, user: str = "alice", password: str = PASSWORD) -> None:
+def sign_in(page, base: str, user: str, password: str = PASSWORD) -> None:
     page.goto(base + "signin/")
     page.get_by_label("Username").fill(user)
     page.get_by_label("Password").fill(password)

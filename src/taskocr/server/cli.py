@@ -48,7 +48,14 @@ def cmd_web(a) -> int:
 
 
 def cmd_worker(a) -> int:
+    import warnings
+
+    from celery.exceptions import SecurityWarning
     from django.conf import settings
+
+    # Celery advises against root because of pickle; the workers accept JSON only (Celery
+    # still refuses to start as root if pickle is ever enabled), and containers run as root.
+    warnings.filterwarnings("ignore", category=SecurityWarning)
 
     args = ["worker", f"--loglevel={a.loglevel}", f"--concurrency={a.concurrency}",
             f"--queues={settings.TASKOCR['QUEUE']}", "--without-mingle", "--without-gossip"]

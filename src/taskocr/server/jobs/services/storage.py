@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from taskocr.errors import UnsupportedFormat
+from taskocr.formats import READABLE
 
 # (magic test, extension, content type); enough to refuse non-images at the door. The
 # worker's full decode is the real check: a corrupt file that passes here fails the job.
@@ -30,9 +31,7 @@ def sniff(data: bytes) -> tuple[str, str]:
         return "gif", "image/gif"
     if head[:2] == b"BM":
         return "bmp", "image/bmp"
-    raise UnsupportedFormat(
-        "the upload is not an image this service reads (JPEG, PNG, WebP, HEIC, TIFF, PDF, GIF, BMP)"
-    )
+    raise UnsupportedFormat(f"the upload is not an image this service reads ({READABLE})")
 
 
 def image_name(owner_id: int, job_id, ext: str) -> str:
