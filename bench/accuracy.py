@@ -227,14 +227,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="engine(s), repeat or comma-separate: ppocr, ppocr-tiny, tesseract, easyocr, dots, mock")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--limit", type=int, default=None, help="only the first N images")
-    ap.add_argument("--split", choices=SPLITS, default=None)
+    ap.add_argument("--split", choices=sorted({*SPLITS, "sealed"}), default=None,
+                    help="synthetic: " + "|".join(SPLITS) + "; real: dev|sealed (read only the sealed totals)")
     ap.add_argument("--no-roster", action="store_true", help="do not tell the extractor who the people are")
     ap.add_argument("--ref-date", action="store_true", help="pass the truth's ref_date instead of relying on EXIF")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the per-image error logs go")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    ap.add_argument("--bare", action="store_true", help="real: also the bare engine's line CER on the whole photo")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="real: keep recognised lines here and reuse them (extractor work only)")
     ap.add_argument("--errors", type=int, default=10, help="how many error kinds to list per engine")
     args = ap.parse_args(argv)
     engines = [e.strip() for arg in (args.engine or ["ppocr"]) for e in arg.split(",") if e.strip()]
+    if str(args.data) == "real":
+        return _main_real(args, engines)
     if not (args.data / "manifest.json").is_file():
         print(f"no data set at {args.data}; generate it: python -m bench dataset --out {args.data}",
               file=sys.stderr)
@@ -245,6 +251,27 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(format_table(report))
         print(format_errors(report, args.errors))
+    return 0
+
+
+def _main_real(args, engines: list[str]) -> int:
+    from . import real_accuracy
+
+    if args.split not in (None, "dev", "sealed"):
+        print("the real set has the splits dev and sealed", file=sys.stderr)
+        return 2
+    try:
+        report = real_accuracy.run(engines, args.split, not args.no_roster, args.bare,
+                                   cache=args.cache, out_dir=args.out, limit=args.limit)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report, indent=1, default=str))
+    else:
+        print(real_accuracy.format_table(report))
+        if args.split == "dev":  # the sealed split's error kinds stay unread too
+            print(format_errors(report, args.errors))
     return 0
 
 

@@ -120,3 +120,15 @@ def test_refused_input_gets_a_message_not_a_crash(user, browser, published):
     assert resp.status_code == 302
     again = browser.post(f"/jobs/{job.pk}/reread/", {"engine": "mock"}, HTTP_X_CSRFTOKEN=token)
     assert again.status_code == 409 and b"retry it once it has finished" in again.content
+
+
+def test_the_jobs_list_follows_running_jobs_until_they_finish(user, browser, published):
+    from taskocr.server.jobs.services import runner
+    from taskocr.server.jobs.services.intake import UploadOptions, submit_upload
+
+    job, _ = submit_upload(user, photo(f"ui-running-{user.pk}"), "later.jpg", UploadOptions())
+    html = browser.get("/jobs/").content.decode()
+    assert "later.jpg" in html and 'hx-trigger="every 2s"' in html and "pending" in html
+    assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.COMPLETED
+    html = browser.get("/jobs/").content.decode()
+    assert 'hx-trigger="every 2s"' not in html and "completed" in html and "4 tasks" in html

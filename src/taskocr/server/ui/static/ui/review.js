@@ -36,6 +36,7 @@
     if (form.matches && form.matches("form.add") && e.detail.successful) {
       form.reset();
       document.getElementById("no-tasks")?.remove();
+      form.querySelector("input[name=task_name]").focus();  // ready for the next one
     }
   });
 
