@@ -51,11 +51,14 @@ class Piece:
 
 @dataclass
 class LineSpec:
-    role: str  # heading | task | continuation
+    role: str  # heading | task | continuation; on other pages prose | date | greeting | closing |
+    # signature | point | subpoint
     pieces: list[Piece]
     indent: bool = False
     strike: bool = False
     task: int | None = None
+    gap: bool = False  # a blank-ish space above (a new paragraph)
+    align: str = "left"  # "right": written towards the right edge (a letter's date, signature)
 
     @property
     def text(self) -> str:
@@ -69,12 +72,17 @@ class LineSpec:
 class PageContent:
     ref_date: date
     date_order: str
-    people: list[str]
+    people: list[str]  # the roster handed to the extractor: the whole team, never the truth
     lines: list[LineSpec]
     tasks: list[dict]
     case: str = "sentence"
     marker: str = "-"
     meta: dict = field(default_factory=dict)
+    kind: str = "list"  # list | prose | letter | notes
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind == "list"
 
 
 def _pick(rng: np.random.Generator, weights: dict):
@@ -162,16 +170,23 @@ def _assignee(rng, name: str) -> tuple[list[Piece], str]:
     return [Piece("text", text, role="field")], form
 
 
-def make_page(rng: np.random.Generator, split: str = "dev") -> PageContent:
+def ref_and_order(rng: np.random.Generator) -> tuple[date, str]:
     ref = date(2024, 1, 1) + timedelta(days=int(rng.integers(0, 3 * 365)))
-    order = "mdy" if _chance(rng, 0.15) else "dmy"
+    return ref, "mdy" if _chance(rng, 0.15) else "dmy"
+
+
+def make_page(rng: np.random.Generator, split: str = "dev", team: tuple[str, ...] | None = None) -> PageContent:
+    """A to-do list. ``team`` is the data set's roster (default: the split's whole name pool);
+    the page's assignees are 1-4 of its members and ``people`` is the whole team."""
+    ref, order = ref_and_order(rng)
     case = _pick(rng, {"sentence": 70, "lower": 25, "upper": 5})
     marker = _pick(rng, MARKERS)
     n_tasks = int(rng.integers(3, 10))
     titles = vocab.titles_for(split)
     descs = vocab.descriptions_for(split)
-    names = [str(n) for n in rng.permutation(vocab.names_for(split))]
-    cast, spare = names[: int(rng.integers(1, 5))], names[5:]
+    team = tuple(team or vocab.names_for(split))
+    names = [str(n) for n in rng.permutation(team)]
+    cast = names[: int(rng.integers(1, 5))]
 
     lines: list[LineSpec] = []
     if _chance(rng, 0.65):
@@ -180,7 +195,7 @@ def make_page(rng: np.random.Generator, split: str = "dev") -> PageContent:
         heading = heading.upper() if _chance(rng, 0.15) else heading
         lines.append(LineSpec("heading", [Piece("text", heading, role="heading")]))
 
-    tasks, used = [], []
+    tasks = []
     for i, ti in enumerate(rng.choice(len(titles), size=n_tasks, replace=False)):
         title = _case(titles[int(ti)], case)
         done = _chance(rng, 0.25)
@@ -208,7 +223,6 @@ def make_page(rng: np.random.Generator, split: str = "dev") -> PageContent:
             assignee = cast[int(rng.integers(len(cast)))]
             ap, forms["assignee"] = _assignee(rng, assignee)
             fields.append(ap)
-            used.append(assignee)
         if _chance(rng, 0.5):
             text, due, forms["due"] = _due(rng, ref, order)
             fields.append([Piece("text", text, role="field")])
@@ -244,7 +258,4 @@ def make_page(rng: np.random.Generator, split: str = "dev") -> PageContent:
             "forms": forms,
         })
 
-    distractors = [n for n in spare if n not in used][: int(rng.integers(2, 5))]
-    people = list(dict.fromkeys(used)) + distractors
-    people = [people[j] for j in rng.permutation(len(people))]
-    return PageContent(ref, order, people, lines, tasks, case=case, marker=marker)
+    return PageContent(ref, order, list(team), lines, tasks, case=case, marker=marker)

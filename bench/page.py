@@ -158,7 +158,8 @@ def draw_page(content: PageContent, font_path: str, size: tuple[int, int], rng: 
     pitch_f = rng.uniform(2.3, 3.1)
     for _ in range(20):
         widest = max(natural_width(ln, h) for ln in content.lines)
-        if widest <= right_limit - left and top + pitch_f * h * (len(content.lines) + 1.5) <= ph * 0.96:
+        gaps = 0.6 * sum(ln.gap for ln in content.lines)
+        if widest <= right_limit - left and top + pitch_f * h * (len(content.lines) + 1.5 + gaps) <= ph * 0.96:
             break
         h *= 0.92
     size_px = max(6, int(h / unit))
@@ -202,11 +203,17 @@ def draw_page(content: PageContent, font_path: str, size: tuple[int, int], rng: 
                 step *= 1 + rng.normal(0, 0.07)
             if prev_role == "heading" or (line.role == "task" and rng.random() < 0.08):
                 step += pitch if style.ruling != "plain" and rng.random() < 0.5 else 0.35 * pitch
+            elif line.gap:  # a new paragraph: a skipped rule, or a little air on plain paper
+                step += pitch if style.ruling != "plain" and rng.random() < 0.4 else 0.5 * pitch
             base += step
         prev_role = line.role
         scale = rng.uniform(1.1, 1.35) if line.role == "heading" else 1.0
         if line.role == "continuation":
             x = title_x.get(line.task, left) + rng.uniform(0.2, 2.2) * h
+        elif line.align == "right":  # a letter's date or signature, ending near the right edge
+            x = max(left, right_limit - natural_width(line, h) - rng.uniform(0.0, 4.0) * h)
+        elif line.indent:  # a paragraph's first line, a sub-point under a note
+            x = left + rng.uniform(1.5, 3.0) * h
         else:
             x = left + rng.normal(0, 0.25 * h)
             if line.role == "heading" and rng.random() < 0.2:

@@ -1,4 +1,5 @@
-"""One synthetic photo of a handwritten to-do list, with its ground truth.
+"""One synthetic photo of a handwritten page (a to-do list, or prose, a letter or notes),
+with its ground truth.
 
 ``render(spec, seed)`` is a pure function: the same spec and seed give the same JPEG bytes
 and the same truth. Separate random streams drive the content, the look of the page, the
@@ -17,10 +18,13 @@ import numpy as np
 
 from . import fonts
 from .content import PageContent, make_page
+from .negatives import make_other_page
 from .page import draw_page
 from .photo import encode_jpeg, photograph
 
-GENERATOR = "taskocr-bench/1"
+# 2: pages that are not lists, and the roster is the data set's team (1: the page's names
+# plus a few decoys). Sets made by generator 1 still score: a page without is_list is a list.
+GENERATOR = "taskocr-bench/2"
 # Upright photo sizes (landscape form) and how often each appears: mostly 12 MP phone shots.
 PHOTO_SIZES = {(4032, 3024): 50, (3264, 2448): 15, (2000, 1500): 20, (1600, 1200): 15}
 # Page height / width: A4, US letter, a notebook, a tall notepad, a landscape index card.
@@ -29,7 +33,9 @@ PAGE_ASPECTS = {1.414: 40, 1.294: 22, 1.35: 20, 1.6: 10, 0.62: 8}
 
 @dataclass(frozen=True)
 class RenderSpec:
-    split: str = "dev"  # which fonts and phrases to draw from: "dev" | "heldout" | "fresh"
+    split: str = "dev"  # which fonts and phrases to draw from: "dev" | "heldout" | "fresh" | "unseen"
+    kind: str = "list"  # "list", or a page that is not one: "prose" | "letter" | "notes"
+    team: tuple[str, ...] | None = None  # the roster; None = the split's whole name pool
     font: str | None = None  # a font name from fonts.FONTS; None = chosen by the seed
     size: tuple[int, int] | None = None  # upright (width, height); None = phone-like mix
     orientation: int | None = None  # EXIF orientation to store; None = chosen by the seed
@@ -66,7 +72,10 @@ def render(spec: RenderSpec, seed: int) -> Rendered:
         orientation = 6 if h > w and r_meta.random() < 0.2 else 1
     minute = int(r_meta.integers(7 * 60, 21 * 60))
 
-    content = make_page(r_content, spec.split)
+    if spec.kind == "list":
+        content = make_page(r_content, spec.split, spec.team)
+    else:
+        content = make_other_page(r_content, spec.kind, spec.split, spec.team)
     aspect = _weighted(r_page, PAGE_ASPECTS)
     pw = int(0.8 * min(w, h / aspect))
     page_rgb, drawn, style = draw_page(
@@ -92,6 +101,8 @@ def render(spec: RenderSpec, seed: int) -> Rendered:
         "seed": int(seed),
         "font": font,
         "split": spec.split,
+        "kind": content.kind,
+        "is_list": content.is_list,
         "ref_date": content.ref_date.isoformat(),
         "date_order": content.date_order,
         "people": list(content.people),
@@ -112,6 +123,7 @@ def render(spec: RenderSpec, seed: int) -> Rendered:
 
 
 def render_small(seed: int, split: str = "dev", font: str | None = None,
-                 size: tuple[int, int] = (640, 480)) -> Rendered:
+                 size: tuple[int, int] = (640, 480), kind: str = "list",
+                 team: tuple[str, ...] | None = None) -> Rendered:
     """A quick, small page for tests (about 0.1 s)."""
-    return render(RenderSpec(split=split, font=font, size=size, orientation=1), seed)
+    return render(RenderSpec(split=split, font=font, size=size, orientation=1, kind=kind, team=team), seed)

@@ -217,3 +217,15 @@ def aggregate(scores: list[PageScore]) -> dict:
     # Which characters the OCR confuses inside otherwise matched titles (for correct.py).
     out["title_edits"] = Counter(x for s in scores for e in s.errors for x in e.get("edits", ())).most_common(20)
     return out
+
+
+def aggregate_other(scores: list[PageScore]) -> dict:
+    """Pages that are not lists: tasks invented there (predictions matching none of the page's
+    explicit action items) and how many of those action items were found."""
+    return {
+        "not_list_pages": len(scores), "invented": sum(s.fp for s in scores),
+        "action_items": sum(s.tp + s.fn for s in scores), "action_items_found": sum(s.tp for s in scores),
+        "other_error_kinds": Counter(
+            "invented on a page that is not a list" if e["kind"].startswith("spurious") else e["kind"]
+            for s in scores for e in s.errors).most_common(),
+    }

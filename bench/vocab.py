@@ -10,12 +10,16 @@ out: only held-out pages use them, to show whether a lexicon tuned on dev pages 
 
 Held-out pages were looked at while tuning, so a separate "fresh" pool (titles with other
 verbs and objects, continuations, headings and first names) is used by fresh pages only.
+Fresh results were used to choose changes, so the "unseen" split (``vocab_unseen``) replaced
+it; words for pages that are not lists live in ``vocab_pages``.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+
+from . import vocab_pages, vocab_unseen
 
 # verb: objects. Several verbs share objects; a few objects carry small numbers on purpose
 # (real lists do), which a date parser must not take for a date.
@@ -172,7 +176,7 @@ PRIORITY_WORDS = ("urgent", "asap", "critical", "high", "important", "low", "min
                   "whenever", "someday", "medium", "p1", "p2", "p3", "p4", "prio", "priority")
 _RESERVED = set(WEEKDAYS) | {w[:3] for w in WEEKDAYS} | {m[:3] for m in MONTHS} | {
     "today", "tomorrow", "tonight", "next", "week", "due", "owner", "assigned", "sept",
-} | set(PRIORITY_WORDS) | {n.lower() for n in NAMES + FRESH_NAMES}
+} | set(PRIORITY_WORDS) | {n.lower() for n in NAMES + FRESH_NAMES + vocab_unseen.NAMES}
 _RESERVED_CHARS = set("@!()[]:→>=/")
 
 
@@ -194,29 +198,57 @@ def _parse_titles(table: str = _TITLES) -> tuple[str, ...]:
 
 TITLES = _parse_titles()
 FRESH_TITLES = _parse_titles(_FRESH_TITLES)
+UNSEEN_TITLES = _parse_titles(vocab_unseen.TITLES_TABLE)
 
 
 def is_heldout_phrase(text: str) -> bool:
     return zlib.crc32(text.lower().encode()) % 5 == 0
 
 
+def _dev_or_heldout(pool, split: str) -> tuple:
+    want = split == "heldout"
+    return tuple(x for x in pool if is_heldout_phrase(x if isinstance(x, str) else x[0]) == want)
+
+
 def titles_for(split: str) -> tuple[str, ...]:
     if split == "fresh":
         return FRESH_TITLES
-    want = split == "heldout"
-    return tuple(t for t in TITLES if is_heldout_phrase(t) == want)
+    if split == "unseen":
+        return UNSEEN_TITLES
+    return _dev_or_heldout(TITLES, split)
 
 
 def descriptions_for(split: str) -> tuple[str, ...]:
     if split == "fresh":
         return FRESH_DESCRIPTIONS
-    want = split == "heldout"
-    return tuple(d for d in DESCRIPTIONS if is_heldout_phrase(d) == want)
+    if split == "unseen":
+        return vocab_unseen.DESCRIPTIONS
+    return _dev_or_heldout(DESCRIPTIONS, split)
 
 
 def headings_for(split: str) -> tuple[str, ...]:
-    return FRESH_HEADINGS if split == "fresh" else HEADINGS
+    return {"fresh": FRESH_HEADINGS, "unseen": vocab_unseen.HEADINGS}.get(split, HEADINGS)
 
 
 def names_for(split: str) -> tuple[str, ...]:
-    return FRESH_NAMES if split == "fresh" else NAMES
+    return {"fresh": FRESH_NAMES, "unseen": vocab_unseen.NAMES}.get(split, NAMES)
+
+
+def sentences_for(split: str) -> tuple[str, ...]:
+    """Prose sentences for letters and diary pages (fresh pages are lists only)."""
+    if split == "unseen":
+        return vocab_unseen.SENTENCES
+    return _dev_or_heldout(vocab_pages.SENTENCES, split)
+
+
+def topics_for(split: str) -> tuple:
+    """Lecture-note topics: (heading, points, sub-points)."""
+    if split == "unseen":
+        return vocab_unseen.TOPICS
+    return _dev_or_heldout(vocab_pages.TOPICS, split)
+
+
+def letter_phrases_for(split: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(greetings with a {name} slot, closings)."""
+    src = vocab_unseen if split == "unseen" else vocab_pages
+    return src.GREETINGS, src.CLOSINGS

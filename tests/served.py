@@ -66,11 +66,20 @@ class Served:
         assert out.returncode == 0, out.stderr
         return out.stdout.strip()
 
-    def stop(self) -> int:
+    def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(sig)
         try:
             return self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             raise
+
+    def output_after_banner(self) -> str:
+        """What the command printed after its banner (read once it has exited)."""
+        out = []
+        while True:
+            try:
+                out.append(self.lines.get(timeout=2))
+            except queue.Empty:
+                return "".join(out)

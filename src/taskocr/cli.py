@@ -1,7 +1,7 @@
 """The ``taskocr`` command: ``scan`` here; service and model commands live beside their code.
 
 Exit codes: 0 success, 2 bad input (one-line reason on stderr), 3 no engine available,
-1 anything unexpected.
+1 anything unexpected. A batch scans every file it can and exits with the worst code.
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from . import __version__
 from .config import DateOrder, PPOCRModel, Settings
 from .errors import ConfigError, InputError, NoEngineAvailable, TaskOCRError
+from .formats import READABLE
 from .model import ScanResult
 
 EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_NO_ENGINE = 0, 1, 2, 3
@@ -28,6 +30,26 @@ _DELEGATED = {
     "models": "taskocr.models_cli",
     "bench": "taskocr.cli",  # the benchmark lives in the source checkout, see _bench
 }
+
+
+# what ``taskocr --help`` says of each command; each has its own --help for its options
+_COMMAND_HELP = {
+    "serve": "run the app on this machine: web app and API, an OCR worker and the scheduler",
+    "web": "run only the web app and API (gunicorn), for a scaled-out set-up",
+    "worker": "run an OCR worker (Celery) that takes jobs from the broker",
+    "beat": "run the scheduler that re-queues lost jobs and removes old ones",
+    "flower": "run Celery's monitoring UI",
+    "createuser": "create a user (with --token: print its API token)",
+    "token": "print the local user's API token",
+    "models": "list the OCR engines and their weights, verify or download weights",
+    "bench": "the accuracy/speed/load benchmark (from a source checkout)",
+}
+
+_EPILOG = f"""\
+images: {READABLE} (first page).
+exit codes: 0 done; 2 bad input (a file missing, unreadable or refused: the other files are
+still scanned, and the batch exits 2); 1 any other failure on a file; 3 no OCR engine is
+available (stops the batch). `taskocr COMMAND --help` describes each command's options."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,13 +65,19 @@ def _iso_date(value: str) -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="taskocr", description="Photos of handwritten to-do lists in, structured tasks out.")
+    p = _Parser(prog="taskocr", description="Photos of handwritten to-do lists in, structured tasks out.",
+                epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"taskocr {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="log engine loading and fallbacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    s = sub.add_parser("scan", help="read task lists from images")
-    s.add_argument("images", nargs="+", metavar="IMAGE")
-    s.add_argument("--engine", default=None, help="auto (default: $OCR_BACKEND or auto), ppocr, tesseract, easyocr, dots, mock")
+    s = sub.add_parser("scan", help="read task lists from photos and print them (a table, or --json)",
+                       epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("images", nargs="+", metavar="IMAGE", help=f"{READABLE} files")
+    # SUPPRESS: `taskocr -v scan …` and `taskocr scan … -v` both work
+    s.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="log engine loading and fallbacks")
+    s.add_argument("--engine", default=None, help="auto (default: $OCR_BACKEND or auto), ppocr, tesseract, easyocr, dots, mock, an "
+                        "installed engine, or a chain tried in order: tesseract,ppocr")
     s.add_argument("--model", choices=[m.value for m in PPOCRModel], help="PP-OCRv6 model size (default small)")
     s.add_argument("--json", action="store_true", help="one JSON object per image")
     s.add_argument("--people", default=None, help='known names, comma separated: "Ana,Tom"')
@@ -57,16 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ref-date", type=_iso_date, default=None, help="date for 'tomorrow', 'Friday'… (default: the photo's EXIF date, else today)")
     s.add_argument("--no-page", action="store_true", help="do not look for the sheet of paper")
     for name in _DELEGATED:
-        sub.add_parser(name, help=f"{name} (see taskocr {name} --help)", add_help=False)
+        sub.add_parser(name, help=_COMMAND_HELP[name], add_help=False)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # delegate before parsing so those commands own their whole argument list
-    rest = [a for a in argv if a not in ("-v", "--verbose")]
+    # taskocr's own -v may come before the command; what follows the command is the command's
+    lead = 0
+    while lead < len(argv) and argv[lead] in ("-v", "--verbose"):
+        lead += 1
+    rest = argv[lead:]
     if rest and rest[0] in _DELEGATED:
-        _logging(len(rest) != len(argv))
+        _logging(lead > 0)
         if rest[0] == "bench":
             return _bench(rest[1:])
         import importlib
@@ -114,8 +146,9 @@ def _scan(args) -> int:
     from .pipeline import Pipeline, ScanOptions
 
     try:
-        settings = Settings.from_env().with_overrides(
-            ppocr_model=PPOCRModel(args.model) if args.model else None,
+        settings = Settings.from_env()
+        settings = settings.with_overrides(
+            ppocr=replace(settings.ppocr, model=PPOCRModel(args.model)) if args.model else None,
             find_page=False if args.no_page else None,
         )
         pipeline = Pipeline(settings)
@@ -165,13 +198,13 @@ def render_table(path: str, result: ScanResult) -> str:
     cols = ("#", "done", "task", "assignee", "due", "priority", "conf")
     rows = [
         (
-            str(t.position_index + 1),
+            str(t.position + 1),
             "[x]" if t.done else "[ ]",
-            t.task_name + (f" — {t.description}" if t.description else ""),
+            t.title + (f" — {t.description}" if t.description else ""),
             t.assignee or "",
-            t.due_date.isoformat() if t.due_date else "",
+            t.due.isoformat() if t.due else "",
             t.priority.value,
-            f"{t.confidence_score:.2f}",
+            f"{t.confidence:.2f}",
         )
         for t in result.tasks
     ]

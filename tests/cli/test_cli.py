@@ -1,7 +1,9 @@
 """The ``taskocr`` command as a user runs it: a subprocess, its output and its exit code."""
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -9,10 +11,7 @@ import pytest
 
 from support import render_list
 
-TASK_FIELDS = {
-    "task_name", "description", "assignee", "due_date", "priority", "done", "position_index",
-    "confidence_score", "bbox_x", "bbox_y", "bbox_width", "bbox_height",
-}
+TASK_FIELDS = {"title", "description", "assignee", "due", "priority", "done", "position", "confidence", "bbox"}
 
 
 def taskocr(*args, env=None):
@@ -36,10 +35,13 @@ def test_scan_json_has_the_api_fields(list_photo):
     tasks = out["tasks"]
     assert all(set(t) == TASK_FIELDS for t in tasks)
     first = tasks[0]
-    assert first["task_name"] == "Get approval"
-    assert first["assignee"] == "Hasan" and first["due_date"] == "2025-12-17"
+    assert first["title"] == "Get approval"
+    assert first["assignee"] == "Hasan" and first["due"] == "2025-12-17"
     assert first["priority"] in {"low", "medium", "high", "urgent"}
-    assert 0 < first["bbox_x"] < 1600 and 0 < first["bbox_width"]
+    assert 0 < first["bbox"]["x"] < 1600 and 0 < first["bbox"]["width"]
+    # what produced it
+    assert out["model"] == "small" and "faster-paddle 1.0.4" in out["model_version"]
+    assert out["extractor_version"].startswith("0.1.0+")
 
 
 def test_scan_table_with_mock_engine(list_photo):
@@ -88,3 +90,59 @@ def test_verbose_logs_the_engine_once(list_photo):
     run = taskocr("-v", "scan", str(list_photo), str(list_photo), "--engine", "mock")
     assert run.returncode == 0
     assert run.stderr.count("Initialized OCR service with backend: mock") == 1
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_verbose_before_or_after_the_command(where, list_photo):
+    args = ["scan", str(list_photo), "--engine", "mock"]
+    run = taskocr(*(["-v", *args] if where == "before" else [*args, "-v"]))
+    assert run.returncode == 0, run.stderr
+    assert "Initialized OCR service with backend: mock" in run.stderr
+    quiet = taskocr(*args)
+    assert "Initialized" not in quiet.stderr
+
+
+def test_a_batch_with_a_missing_file_scans_the_others_and_exits_2(list_photo, tmp_path):
+    run = taskocr("scan", str(list_photo), str(tmp_path / "gone.jpg"), str(list_photo), "--engine", "mock", "--json")
+    assert run.returncode == 2
+    assert len(run.stdout.splitlines()) == 2  # both readable files were scanned
+    assert f"{tmp_path / 'gone.jpg'}: cannot read the file" in run.stderr
+
+
+def test_gif_and_bmp_are_read_like_the_service_reads_them_and_icons_are_not(tmp_path):
+    from PIL import Image
+
+    page = Image.open(io.BytesIO(render_list(fmt="PNG")))
+    paths = []
+    for fmt in ("GIF", "BMP", "ICO"):
+        path = tmp_path / f"list.{fmt.lower()}"
+        page.save(path, format=fmt)
+        paths.append(str(path))
+    run = taskocr("scan", *paths, "--engine", "mock", "--json")
+    assert run.returncode == 2
+    read = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(o["file"], o["image"]["format"]) for o in read] == [(paths[0], "GIF"), (paths[1], "BMP")]
+    assert "list.ico: not an image we can read (JPEG, PNG, WebP, TIFF, HEIC/HEIF, AVIF, GIF, BMP or PDF)" in run.stderr
+
+
+def test_help_describes_every_command():
+    from taskocr.cli import _DELEGATED
+
+    run = taskocr("--help")
+    assert run.returncode == 0
+    described = dict(re.findall(r"^ {4}(\w+) {2,}(.+)$", run.stdout, flags=re.M))
+    assert set(described) == {"scan", *_DELEGATED}
+    assert all("--help" not in text and len(text) > 15 for text in described.values()), described
+    assert "exit codes:" in run.stdout and "GIF, BMP" in run.stdout
+
+
+def test_options_after_a_service_command_reach_it(monkeypatch):
+    """`taskocr serve --verbose` keeps its flag; taskocr's own -v goes before the command."""
+    pytest.importorskip("django")
+    from taskocr import cli
+    from taskocr.server import cli as server_cli
+
+    seen = []
+    monkeypatch.setattr(server_cli, "main", lambda argv: seen.append(argv) or 0)
+    assert cli.main(["-v", "serve", "--verbose", "--port", "8123"]) == 0
+    assert seen == [["serve", "--verbose", "--port", "8123"]]

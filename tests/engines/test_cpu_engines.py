@@ -7,7 +7,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from taskocr import imaging
-from taskocr.config import PPOCRModel, Settings
+from taskocr.config import PPOCRConfig, PPOCRModel, Settings, TesseractConfig
 from taskocr.engines import registry as reg
 from taskocr.errors import EngineError, NoEngineAvailable
 from taskocr.model import AttemptStatus
@@ -27,7 +27,7 @@ def joined_text(lines):
 @pytest.mark.slow
 @pytest.mark.parametrize("model", [PPOCRModel.SMALL, PPOCRModel.TINY])
 def test_ppocr_reads_a_rendered_list(model):
-    engine = reg.engine_class("ppocr")(Settings(ppocr_model=model))
+    engine = reg.engine_class("ppocr")(PPOCRConfig(model=model))
     assert engine.unavailable_reason() is None
     lines = engine.recognize(page_rgb())
     text = joined_text(lines)
@@ -41,8 +41,8 @@ def test_ppocr_reads_a_rendered_list(model):
 @pytest.mark.slow
 def test_ppocr_second_pass_adds_other_readings_and_can_be_turned_off():
     page = page_rgb()
-    two = reg.engine_class("ppocr")(Settings()).recognize(page)
-    one = reg.engine_class("ppocr")(Settings(ppocr_second_stretch=0)).recognize(page)
+    two = reg.engine_class("ppocr")(PPOCRConfig()).recognize(page)
+    one = reg.engine_class("ppocr")(PPOCRConfig(second_stretch=0)).recognize(page)
     # the first pass is the same either way; the second only adds readings that differ
     assert [(ln.text, ln.bbox) for ln in two] == [(ln.text, ln.bbox) for ln in one]
     assert all(not ln.alternatives for ln in one)
@@ -52,7 +52,7 @@ def test_ppocr_second_pass_adds_other_readings_and_can_be_turned_off():
 
 @pytest.mark.slow
 def test_tesseract_reads_a_rendered_list():
-    engine = reg.engine_class("tesseract")(Settings())
+    engine = reg.engine_class("tesseract")(TesseractConfig())
     assert engine.unavailable_reason() is None, engine.unavailable_reason()
     engine.load()
     text = joined_text(engine.recognize(page_rgb()))
@@ -60,7 +60,7 @@ def test_tesseract_reads_a_rendered_list():
 
 
 def test_tesseract_declines_without_its_binary():
-    engine = reg.engine_class("tesseract")(Settings(tesseract_cmd="/nonexistent/tesseract"))
+    engine = reg.engine_class("tesseract")(TesseractConfig(cmd="/nonexistent/tesseract"))
     assert "not installed" in engine.unavailable_reason()
 
 
@@ -132,12 +132,12 @@ def test_an_engine_that_cannot_import_declines(monkeypatch):
 @pytest.mark.slow
 def test_pipeline_end_to_end_with_ppocr():
     result = Pipeline(Settings(people=())).scan(render_list(), ScanOptions(engine="ppocr", ref_date=date(2025, 12, 3)))
-    names = [t.task_name for t in result.tasks]
+    names = [t.title for t in result.tasks]
     assert names[:2] == ["Get approval", "Book the venue"]
     first = result.tasks[0]
-    assert (first.assignee, first.due_date) == ("Hasan", date(2025, 12, 17))
+    assert (first.assignee, first.due) == ("Hasan", date(2025, 12, 17))
     assert result.tasks[1].done
-    assert result.tasks[2].assignee == "Tom" and result.tasks[2].due_date == date(2025, 12, 5)
+    assert result.tasks[2].assignee == "Tom" and result.tasks[2].due == date(2025, 12, 5)
     assert "October" in result.tasks[2].description
     assert result.engine == "ppocr"
     assert set(result.timings_ms) >= {"decode", "page", "ocr", "extract", "total"}

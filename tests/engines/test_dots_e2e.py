@@ -45,7 +45,7 @@ LAYOUT = [{"bbox": "ink", "category": cat, "text": text} for _, _, cat, text in 
 ]
 
 EXPECTED = [
-    # task_name, description, assignee, due_date, priority, done
+    # title, description, assignee, due, priority, done
     ("Get approval", "", "Hasan", "2025-12-17", "medium", False),
     ("Book the venue", "", "Ana", None, "high", True),
     ("Send invoices", "for the October deliveries", "Tom", "2025-12-12", "medium", False),
@@ -67,7 +67,7 @@ def photo_bytes() -> bytes:
 
 
 def table(tasks):
-    return [(t["task_name"], t["description"], t["assignee"], t["due_date"], t["priority"], t["done"]) for t in tasks]
+    return [(t["title"], t["description"], t["assignee"], t["due"], t["priority"], t["done"]) for t in tasks]
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_cli_scan_returns_exactly_the_layouts_tasks(server, photo, monkeypatch, 
     result = json.loads(out)
     assert result["engine"] == "dots"
     assert table(result["tasks"]) == EXPECTED
-    assert [t["position_index"] for t in result["tasks"]] == [0, 1, 2, 3]
+    assert [t["position"] for t in result["tasks"]] == [0, 1, 2, 3]
     assert len(server.seen) == 1
 
 
@@ -106,17 +106,17 @@ def test_pipeline_boxes_land_on_the_writing(server, find_page):
     server.queue(Reply(cells=LAYOUT))
     settings = Settings.from_env({"DOTS_OCR_URL": server.url, "TASKOCR_FIND_PAGE": find_page})
     result = Pipeline(settings).scan(data, ScanOptions(engine="dots", ref_date=date(2025, 12, 10)))
-    assert [t.task_name for t in result.tasks] == [e[0] for e in EXPECTED]
+    assert [t.title for t in result.tasks] == [e[0] for e in EXPECTED]
     tol = 0.015 * W
     for task, line in zip(result.tasks, (2, 3, 4, 6)):
         x1, y1, x2, y2 = written[line]
         b = task.bbox
-        assert (b.x, b.y) == pytest.approx((x1 * W, y1 * H), abs=tol), task.task_name
-        assert b.x2 == pytest.approx(x2 * W, abs=tol), task.task_name
+        assert (b.x, b.y) == pytest.approx((x1 * W, y1 * H), abs=tol), task.title
+        assert b.x2 == pytest.approx(x2 * W, abs=tol), task.title
         if task.description:  # the continuation line widened the box downwards
             assert b.y2 == pytest.approx(written[5][3] * H, abs=tol)
         else:
-            assert b.y2 == pytest.approx(y2 * H, abs=tol), task.task_name
+            assert b.y2 == pytest.approx(y2 * H, abs=tol), task.title
 
 
 def test_auto_falls_back_per_image_when_the_server_fails(server, monkeypatch):

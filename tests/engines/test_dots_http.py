@@ -52,7 +52,7 @@ def server():
 
 @pytest.fixture
 def engine(server):
-    return DotsEngine(settings_for(server.url, api_key="sekret"))
+    return DotsEngine(settings_for(server.url, api_key="sekret").dots)
 
 
 def expected_box(frac, sent):
@@ -80,18 +80,18 @@ def test_available_when_the_server_lists_the_model(engine, server):
 def test_declines_when_no_server_listens():
     with StandIn() as s:
         url = s.url
-    reason = DotsEngine(settings_for(url)).unavailable_reason()
+    reason = DotsEngine(settings_for(url).dots).unavailable_reason()
     assert reason and "not reachable" in reason and "/v1/models" in reason
 
 
 def test_declines_when_the_server_serves_another_model():
     with StandIn(models=("some-other-vlm",)) as s:
-        reason = DotsEngine(settings_for(s.url)).unavailable_reason()
+        reason = DotsEngine(settings_for(s.url).dots).unavailable_reason()
     assert "some-other-vlm" in reason and "DOTS_OCR_MODEL" in reason
 
 
 def test_declines_without_configuration():
-    eng = DotsEngine(Settings())
+    eng = DotsEngine(DotsSettings())
     reason = eng.unavailable_reason()
     assert "DOTS_OCR_URL" in reason and "DOTS_OCR_MODEL_PATH" in reason
     with pytest.raises(EngineError, match="not configured"):  # never the openai client's default host
@@ -152,7 +152,7 @@ def test_server_error_is_transient(engine, server):
 
 
 def test_client_error_is_not_transient(server):
-    eng = DotsEngine(settings_for(server.url, api_key="wrong"))
+    eng = DotsEngine(settings_for(server.url, api_key="wrong").dots)
     with pytest.raises(EngineError) as err:
         eng.recognize(photo())
     assert not err.value.transient and "HTTP 400" in err.value.message
@@ -160,7 +160,7 @@ def test_client_error_is_not_transient(server):
 
 
 def test_timeout_is_transient_and_bounded(server):
-    eng = DotsEngine(settings_for(server.url, api_key="sekret", timeout_s=0.5))
+    eng = DotsEngine(settings_for(server.url, api_key="sekret", timeout_s=0.5).dots)
     server.queue(Reply(cells=CELLS, delay_s=5))
     t0 = time.monotonic()
     with pytest.raises(EngineError) as err:

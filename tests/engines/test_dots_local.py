@@ -35,7 +35,7 @@ def snapshot(tmp_path, name="DotsOCR", shards=("model-00001-of-00002.safetensors
 
 
 def engine(path, **kw) -> DotsEngine:
-    return DotsEngine(Settings(dots=DotsSettings(model_path=str(path), **kw)))
+    return DotsEngine(DotsSettings(model_path=str(path), **kw))
 
 
 def test_declines_when_the_folder_is_missing(tmp_path):
@@ -93,7 +93,7 @@ def test_8bit_needs_bitsandbytes(tmp_path, monkeypatch):
 
 
 def test_url_wins_over_model_path(tmp_path):
-    eng = DotsEngine(Settings(dots=DotsSettings(url="http://127.0.0.1:9/v1", model_path=str(tmp_path))))
+    eng = DotsEngine(DotsSettings(url="http://127.0.0.1:9/v1", model_path=str(tmp_path)))
     assert eng._local is None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.machinery
 import json
 import socket
+import subprocess
 import sys
 import types
 
@@ -106,8 +107,26 @@ def test_real_client_offline(tmp_path, monkeypatch, capsys):
 
 
 def test_verify_missing_dots_weights(tmp_path, capsys):
+    # named on the command line: absent weights fail
     assert run(["verify", "dots", "--dir", str(tmp_path / "none")], tmp_path) == 1
-    assert "does not exist" in capsys.readouterr().out
+    assert "dots: not installed: no weights in" in capsys.readouterr().out
+
+
+def test_verify_all_passes_without_the_optional_dots_weights(tmp_path, capsys):
+    """A normal CPU install has no dots weights: that is not a failure, altered weights are."""
+    assert run(["verify", "--dir", str(tmp_path / "none")], tmp_path) == 0
+    out = capsys.readouterr().out
+    assert "dots: not installed:" in out and "(optional)" in out
+    broken = tmp_path / "DotsOCR"
+    broken.mkdir()
+    (broken / "config.json").write_text("{not json")
+    assert run(["verify", "--dir", str(broken)], tmp_path) == 1
+    assert "dots: problem:" in capsys.readouterr().out
+
+
+def test_verify_asks_the_server_when_one_is_configured(tmp_path, capsys):
+    assert run(["verify", "dots"], tmp_path, url="http://127.0.0.1:9/v1") == 1
+    assert "dots: problem: server http://127.0.0.1:9/v1/models not reachable" in capsys.readouterr().out
 
 
 def test_list_names_every_engine(tmp_path, capsys):
@@ -116,6 +135,13 @@ def test_list_names_every_engine(tmp_path, capsys):
     for name in ("dots", "ppocr", "easyocr", "tesseract"):
         assert name in out
     assert "DOTS_OCR_URL" in out
+
+
+def test_list_is_quick_because_it_imports_no_engine_code():
+    code = ("import sys; from taskocr import models_cli; models_cli.main(['list']); "
+            "print(sorted(m for m in ('torch', 'easyocr', 'faster_paddle', 'cv2', 'openai') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_usage_errors_exit_2(tmp_path):

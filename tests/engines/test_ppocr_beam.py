@@ -4,7 +4,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from taskocr import imaging
-from taskocr.config import Decoder, PPOCRModel, Settings
+from taskocr.config import Decoder, PPOCRConfig, PPOCRModel, Settings
 from taskocr.engines import ctc_rec
 from taskocr.engines import registry as reg
 from taskocr.errors import ConfigError, EngineError
@@ -20,7 +20,7 @@ LINES = ("TODO List", "- Get approval -> Aykut 17/12/2025", "- Convert to tasks 
 
 @pytest.fixture(scope="module")
 def engine():
-    e = reg.engine_class("ppocr")(Settings(decoder=Decoder.BEAM))
+    e = reg.engine_class("ppocr")(PPOCRConfig(decoder=Decoder.BEAM))
     assert e.unavailable_reason() is None
     e.load()
     return e
@@ -47,7 +47,7 @@ def test_beam_lines_carry_words_and_ranked_alternatives(engine, page):
 
 @pytest.mark.slow
 def test_the_scan_roster_reaches_the_decoder_and_the_tasks():
-    pipeline = Pipeline(Settings(decoder=Decoder.BEAM, backend="ppocr"))
+    pipeline = Pipeline(Settings(ppocr=PPOCRConfig(decoder=Decoder.BEAM), backend="ppocr"))
     result = pipeline.scan(render_list(LINES), ScanOptions(people=("Aykut", "Hasan")))
     assignees = {t.assignee for t in result.tasks}
     assert {"Aykut", "Hasan"} <= assignees
@@ -63,13 +63,13 @@ def test_a_model_file_with_another_hash_is_refused(tmp_path):
 
 
 def test_the_decoder_setting_is_checked():
-    assert Settings.from_env({"TASKOCR_DECODER": "Beam"}).decoder is Decoder.BEAM
-    assert Settings.from_env({}).decoder is Decoder.GREEDY
+    assert Settings.from_env({"TASKOCR_DECODER": "Beam"}).ppocr.decoder is Decoder.BEAM
+    assert Settings.from_env({}).ppocr.decoder is Decoder.GREEDY
     with pytest.raises(ConfigError):
         Settings.from_env({"TASKOCR_DECODER": "best"})
 
 
 def test_beam_needs_the_small_model(page):
-    e = reg.engine_class("ppocr")(Settings(decoder=Decoder.BEAM, ppocr_model=PPOCRModel.TINY))
+    e = reg.engine_class("ppocr")(PPOCRConfig(decoder=Decoder.BEAM, model=PPOCRModel.TINY))
     with pytest.raises(EngineError, match="small"):
         e.load()

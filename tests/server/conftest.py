@@ -18,7 +18,7 @@ pytest.importorskip("celery")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stack import REDIS_URL, Stack, create_database, drop_database  # noqa: E402
+from stack import create_database, drop_database, two_user_stack  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -82,24 +82,6 @@ def user(django_db):
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     """web + worker + beat on PostgreSQL and Redis, with two users (alice, bob)."""
-    url = create_database()
-    s = Stack(tmp_path_factory.mktemp("stack"), {"DATABASE_URL": url, "CELERY_BROKER_URL": REDIS_URL})
-    try:
-        s.start_web()
-        s.start_worker()
-        s.alice = s.cli("createuser", "alice", "--token")
-        s.bob = s.cli("createuser", "bob", "--token")
+    # the webhook test's receiver listens on loopback, which webhooks refuse by default
+    with two_user_stack(tmp_path_factory.mktemp("stack"), {"TASKOCR_WEBHOOK_ALLOW_PRIVATE": "1"}) as s:
         yield s
-    finally:
-        s.stop()
-        drop_database(url)
-        _drop_queue(s.env["TASKOCR_QUEUE"])
-
-
-def _drop_queue(name: str) -> None:
-    """Leave the shared Redis as found: remove this run's queue and its bindings."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in list(client.scan_iter(match=f"*{name}*")):
-        client.delete(key)

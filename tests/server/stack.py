@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -47,6 +48,15 @@ def drop_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def drop_queue(name: str) -> None:
+    """Leave the shared Redis as found: remove a run's queue and its bindings."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in list(client.scan_iter(match=f"*{name}*")):
+        client.delete(key)
 
 
 def photo(tag: str | None = None) -> bytes:
@@ -191,6 +201,24 @@ class Stack:
                 return body
             time.sleep(0.2)
         raise AssertionError(f"job {job_id} still {body.get('status')}:\n{self.log('worker')}")
+
+
+@contextmanager
+def two_user_stack(tmp: Path, env: dict[str, str]):
+    """web + worker + beat on a fresh PostgreSQL database and Redis, with users alice and bob."""
+    url = create_database()
+    s = Stack(tmp, {"DATABASE_URL": url, "CELERY_BROKER_URL": REDIS_URL, **env})
+    s.db_url = url
+    try:
+        s.start_web()
+        s.start_worker()
+        s.alice = s.cli("createuser", "alice", "--token")
+        s.bob = s.cli("createuser", "bob", "--token")
+        yield s
+    finally:
+        s.stop()
+        drop_database(url)
+        drop_queue(s.env["TASKOCR_QUEUE"])
 
 
 def redis_server_available() -> bool:

@@ -97,8 +97,29 @@ def test_refused_uploads_have_json_errors(stack):
     _error(unknown, 400, "unknown_engine")
 
 
+def test_gif_and_bmp_are_read_and_icons_refused_like_the_command_line(stack):
+    from PIL import Image
+
+    page = Image.open(io.BytesIO(photo("formats"))).reduce(2)  # a BMP stays under the test upload limit
+    for fmt in ("GIF", "BMP"):
+        buf = io.BytesIO()
+        page.save(buf, format=fmt)
+        resp = stack.upload(stack.alice, buf.getvalue(), name=f"list.{fmt.lower()}")
+        assert resp.status_code == 202, resp.text
+        job = stack.wait_done(stack.alice, resp.json()["transaction_id"])
+        assert job["status"] == "completed", job
+    buf = io.BytesIO()
+    page.save(buf, format="ICO")
+    err = _error(stack.upload(stack.alice, buf.getvalue(), name="list.ico"), 415, "unsupported_format")
+    assert "GIF, BMP" in err["message"]
+
+
 def test_corrupt_image_fails_the_job_without_retry(stack):
-    resp = stack.upload(stack.alice, b"\xff\xd8\xff\xe0" + b"not really a jpeg" * 50)
+    garbage = stack.upload(stack.alice, b"\xff\xd8\xff\xe0" + b"not really a jpeg" * 50)
+    assert garbage.status_code == 400  # no readable header: refused before it is stored
+    assert garbage.json()["error"]["code"] in {"corrupt_image", "unsupported_format"}
+    whole = photo("truncated")
+    resp = stack.upload(stack.alice, whole[: len(whole) // 3])  # the header is fine, the data stops
     assert resp.status_code == 202
     job = stack.wait_done(stack.alice, resp.json()["transaction_id"])
     assert job["status"] == "failed"

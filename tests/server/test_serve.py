@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sqlite3
 import subprocess
 import time
@@ -96,7 +97,12 @@ def test_serve_end_to_end_with_the_mock_engine(tmp_path):
         mine = requests.get(url + "api/jobs/", headers={"Authorization": f"Token {other}"}).json()
         assert mine["count"] == 0
     finally:
-        assert served.stop() == 0
+        assert served.stop(signal.SIGINT) == 0  # Ctrl+C
+    assert "taskocr: stopped." in served.output_after_banner()
+    # a quiet start: no missing static folder, no advice against running as root (a JSON-only worker)
+    web_log, worker_log = ((tmp_path / "home" / "logs" / f"{n}.log").read_text() for n in ("web", "worker"))
+    assert "No directory at" not in web_log and "superuser privileges" not in worker_log
+    assert "worker ready" in worker_log  # the log is the worker's own
     # stopped means stopped: nothing is left listening on the port
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{served.port}/api/health/", timeout=2)

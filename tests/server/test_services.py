@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+import taskocr
 from stack import photo
 
 
@@ -88,6 +89,11 @@ def test_running_a_job_twice_replaces_its_ocr_tasks(user, published):
     assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.COMPLETED
     first = list(ExtractedTask.objects.filter(job=job).values_list("task_name", flat=True))
     assert len(first) >= 3
+    row = ExtractedTask.objects.filter(job=job, task_name="Get approval").get()  # the API's names
+    assert (row.assignee, row.due_date.isoformat(), row.bbox_width > 0) == ("Hasan", "2025-12-17", True)
+    stored = Job.objects.get(pk=job.pk).result  # says what produced it
+    assert (stored["model"], stored["model_version"]) == ("fixed-list", taskocr.__version__)
+    assert stored["extractor_version"].startswith(taskocr.__version__ + "+")
     editing.add_task(user, job.pk, {"task_name": "by hand"})
     # the same message delivered again after completion is a no-op
     assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.SKIPPED
@@ -303,7 +309,9 @@ def test_unknown_engine_is_an_input_error(django_db):
         check_engine(f"x{uuid.uuid4().hex[:4]}")
 
 
-def test_a_finished_job_announces_itself_and_webhooks_listen(user, published):
+def test_a_finished_job_announces_itself_and_webhooks_listen(user, published, monkeypatch):
+    from django.conf import settings
+
     from taskocr.server.jobs.services import messaging, runner
     from taskocr.server.jobs.services.events import job_finished
 
@@ -312,9 +320,10 @@ def test_a_finished_job_announces_itself_and_webhooks_listen(user, published):
     def listener(sender, job_id, status, **kw):
         heard.append((str(job_id), status))
 
+    monkeypatch.setitem(settings.TASKOCR, "WEBHOOK_ALLOW_PRIVATE", True)  # nothing is sent: publish is captured
     job_finished.connect(listener)
     try:
-        hooked, _ = _upload(user, "hooked", callback_url="https://example.org/hook")
+        hooked, _ = _upload(user, "hooked", callback_url="http://127.0.0.1:9/hook")
         quiet, _ = _upload(user, "quiet")
         published.clear()
         for job in (hooked, quiet):

@@ -24,8 +24,11 @@ def test_scan_result_round_trips_through_a_dict():
         engines_tried=(EngineAttempt("dots", AttemptStatus.DECLINED, "no server"),
                        EngineAttempt("ppocr", AttemptStatus.OK)),
         timings_ms={"ocr": 410.0, "total": 540.0},
+        model="small", model_version="PP-OCRv6 small, faster-paddle 1.0.4", extractor_version="0.1.0+abc",
     )
     d = result.to_dict()
+    assert d["tasks"][0]["bbox"] == {"x": 10, "y": 20, "width": 370, "height": 40}
+    assert (d["model"], d["extractor_version"]) == ("small", "0.1.0+abc")
     assert d["lines"][0]["alternatives"] == [{"text": "Get aproval", "confidence": 0.95}]
     assert "alternatives" not in d["lines"][1]  # only lines that have one carry the key
     assert d["lines"][1]["words"] == [{"text": "Tom", "confidence": 0.5}]
@@ -54,9 +57,9 @@ def test_equal_word_counts_fall_back_to_confidence_and_roster_names_count_as_wor
 
 def test_extraction_uses_the_chosen_reading_unless_word_repair_is_off():
     line = _line("- Buy milx bred", 0.95, ("- Buy milk bread", 0.90))
-    assert extract_tasks([line], ExtractOptions(ref_date=date(2025, 12, 3)))[0].task_name == "Buy milk bread"
+    assert extract_tasks([line], ExtractOptions(ref_date=date(2025, 12, 3)))[0].title == "Buy milk bread"
     off = ExtractOptions(ref_date=date(2025, 12, 3), correct_words=False)
-    assert extract_tasks([line], off)[0].task_name == "Buy milx bred"
+    assert extract_tasks([line], off)[0].title == "Buy milx bred"
 
 
 def test_second_pass_readings_attach_only_to_the_box_they_cover():

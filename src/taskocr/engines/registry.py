@@ -1,12 +1,19 @@
-"""Engine names → factories, the ranked ``auto`` chain, and per-image fallback."""
+"""Engine names → factories, the ranked ``auto`` chain, and per-image fallback.
+
+Built-in engines are listed here; engines from other packages register under the
+``taskocr.engines`` entry-point group (``name = "package.module:EngineClass"``) and are used
+when named, alone or in a chain (``OCR_BACKEND=myocr,ppocr``). See docs/engines.md.
+"""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import threading
 import time
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Callable
 
 import numpy as np
@@ -31,16 +38,33 @@ ENGINES: dict[str, str] = {
 # server or weights are configured; mock is never part of it.
 AUTO_ORDER: tuple[str, ...] = ("dots", "ppocr", "easyocr", "tesseract")
 
+ENTRY_POINT_GROUP = "taskocr.engines"
 
-def engine_class(name: str) -> Callable[[Settings], Engine]:
-    try:
-        target = ENGINES[name]
-    except KeyError:
-        raise ConfigError(
-            f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINES)}"
-        ) from None
-    module, _, cls = target.partition(":")
-    return getattr(importlib.import_module(module), cls)
+
+@functools.cache
+def plugins() -> dict[str, metadata.EntryPoint]:
+    """Engines other packages register; a built-in name cannot be taken over."""
+    return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name not in ENGINES}
+
+
+def known_engines() -> tuple[str, ...]:
+    return (*ENGINES, *sorted(plugins()))
+
+
+def engine_class(name: str) -> Callable[..., Engine]:
+    """The class for an engine name; it is built with ``Settings.engine_config(name)``."""
+    if name in ENGINES:
+        module, _, cls = ENGINES[name].partition(":")
+        return getattr(importlib.import_module(module), cls)
+    plugin = plugins().get(name)
+    if plugin is None:
+        raise ConfigError(f"unknown engine {name!r}; choose one of: auto, {', '.join(known_engines())}")
+    return plugin.load()
+
+
+def plugin_version(name: str) -> str | None:
+    plugin = plugins().get(name) if name not in ENGINES else None
+    return plugin.dist.version if plugin is not None and plugin.dist is not None else None
 
 
 class Registry:
@@ -59,15 +83,20 @@ class Registry:
                     cls = engine_class(name)
                 except ImportError as exc:  # an optional engine whose code cannot import here
                     cls = _missing(name, f"cannot be imported: {exc}")
-                self._engines[name] = cls(self.settings)
+                self._engines[name] = cls(self.settings.engine_config(name))
             return self._engines[name]
 
     def names_for(self, backend: str) -> tuple[str, ...]:
-        backend = backend.strip().lower()
-        if backend == "auto":
+        """``auto``, one engine, or a comma-separated chain tried in that order."""
+        names = tuple(n.strip() for n in backend.strip().lower().split(",") if n.strip())
+        if names in ((), ("auto",)):
             return AUTO_ORDER
-        engine_class(backend)  # validates the name
-        return (backend,)
+        for name in names:
+            if name == "auto":
+                raise ConfigError("'auto' cannot be part of a chain; list the engines instead")
+            if name not in ENGINES and name not in plugins():
+                engine_class(name)  # raises with the list of known names
+        return names
 
     def load(self, engine: Engine) -> None:
         engine.load()
@@ -116,7 +145,8 @@ class Registry:
                 log.exception("engine %s crashed", name)
                 continue
             attempts.append(EngineAttempt(name, AttemptStatus.OK))
-            return Recognition(name, lines, tuple(attempts), load_ms)
+            return Recognition(name, lines, tuple(attempts), load_ms, getattr(engine, "model", None),
+                               getattr(engine, "model_version", None) or plugin_version(name))
         summary = "; ".join(f"{a.engine} {a.status.value}: {a.reason}" for a in attempts)
         raise NoEngineAvailable(f"no OCR engine could read the image ({summary})", tuple(attempts), transient=transient)
 
@@ -125,7 +155,7 @@ def _missing(engine_name: str, reason: str):
     class Missing:
         name = engine_name
 
-        def __init__(self, settings: Settings):
+        def __init__(self, config=None):
             pass
 
         def unavailable_reason(self) -> str | None:
@@ -146,3 +176,5 @@ class Recognition:
     lines: list[Line]
     attempts: tuple[EngineAttempt, ...]
     load_ms: float = 0.0  # model loading paid by this call (first use in the process)
+    model: str | None = None
+    model_version: str | None = None

@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..config import Settings
+from ..config import TesseractConfig
 from ..errors import EngineError
 from ..model import BBox, Line
 
@@ -17,9 +17,11 @@ _CONFIG = "--oem 1 --psm 4"
 
 class TesseractEngine:
     name = "tesseract"
+    model = "eng"
 
-    def __init__(self, settings: Settings):
-        self.cmd = settings.tesseract_cmd
+    def __init__(self, config: TesseractConfig | None = None):
+        self.cmd = (config or TesseractConfig()).cmd
+        self.model_version: str | None = None  # the binary's version, read at load()
 
     @cached_property
     def _reason(self) -> str | None:
@@ -40,6 +42,11 @@ class TesseractEngine:
         import pytesseract
 
         pytesseract.pytesseract.tesseract_cmd = self.cmd
+        if self.model_version is None:
+            try:
+                self.model_version = f"tesseract {pytesseract.get_tesseract_version()}"
+            except Exception as exc:  # the binary is checked by unavailable_reason already
+                raise EngineError(self.name, f"cannot run {self.cmd}: {exc}") from exc
 
     def recognize(self, image: np.ndarray) -> list[Line]:
         import pytesseract

@@ -178,5 +178,9 @@ def serve(a) -> int:
             code = 1
             break
         time.sleep(0.5)
+    if stopping:
+        print("taskocr: stopping…", flush=True)
     _stop(children)
+    if stopping:
+        print("taskocr: stopped.", flush=True)
     return code

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 
 import dj_database_url
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taskocr.server.accounts",
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,6 +127,10 @@ STATIC_ROOT = env("TASKOCR_STATIC_ROOT") or str(HOME / "static")
 # Serve static files straight from the installed apps, so the embedded server needs no
 # collectstatic step; containers still run collectstatic at build time.
 WHITENOISE_USE_FINDERS = True
+try:  # whitenoise warns at every start while STATIC_ROOT does not exist
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass  # a read-only location chosen on purpose: collectstatic fills it elsewhere
 
 S3_BUCKET = env("TASKOCR_S3_BUCKET") or env("AWS_STORAGE_BUCKET_NAME")
 if S3_BUCKET:
@@ -158,6 +165,11 @@ STORAGES = {
 # Uploads are read whole (hash, type check); bigger ones spool to disk, not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "taskocr.server.jobs.api.uploads.LimitedUploadHandler",  # refuses past the limit as it streams
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- auth, API ------------------------------------------------------------------------
 LOGIN_URL = "/signin/"
@@ -179,6 +191,16 @@ REST_FRAMEWORK = {
     # `?format=csv` is the export's own parameter, not DRF's renderer switch.
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # per user (per address when signed out); 429 with Retry-After past the rate
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("TASKOCR_API_RATE", "1200/min"),
+        "anon": env("TASKOCR_ANON_RATE", "120/min"),
+        "uploads": env("TASKOCR_UPLOAD_RATE", "120/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "taskocr API",
@@ -190,6 +212,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Throttle counters must be shared by every web process (and machine) to mean anything:
+# Redis when TASKOCR_CACHE_URL names it, otherwise files under TASKOCR_HOME (one machine).
+CACHE_URL = env("TASKOCR_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(HOME / "cache")}
+}
+
+from .security_settings import *  # noqa: E402,F401,F403
 
 # --- jobs -----------------------------------------------------------------------------
 TASKOCR = {
@@ -204,6 +237,9 @@ TASKOCR = {
     "WEBHOOK_SECRET": env("TASKOCR_WEBHOOK_SECRET") or None,  # None: the owner's API token
     "WEBHOOK_ATTEMPTS": int(env("TASKOCR_WEBHOOK_ATTEMPTS", "5")),
     "WEBHOOK_TIMEOUT": float(env("TASKOCR_WEBHOOK_TIMEOUT", "10")),
+    # webhooks to loopback/private/link-local addresses are refused unless this is set
+    "WEBHOOK_ALLOW_PRIVATE": _bool("TASKOCR_WEBHOOK_ALLOW_PRIVATE"),
+    "MAX_QUEUED_PER_USER": int(env("TASKOCR_MAX_QUEUED_PER_USER", "500")),  # 0: no limit
 }
 
 # --- Celery (read by celery_app with the CELERY_ namespace) ---------------------------

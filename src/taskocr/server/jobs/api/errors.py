@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -11,6 +11,8 @@ from rest_framework.views import exception_handler as drf_handler
 from taskocr.errors import ImageTooLarge, InputError, NoEngineAvailable, TaskOCRError, UnsupportedFormat
 
 from ..services.editing import Conflict
+from ..services.intake import TooManyQueued
+from ..services.storage import StorageUnavailable
 
 
 def body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -24,9 +26,11 @@ def _status_for(exc: TaskOCRError) -> int:
         return status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
     if isinstance(exc, InputError):
         return status.HTTP_400_BAD_REQUEST
+    if isinstance(exc, TooManyQueued):
+        return status.HTTP_429_TOO_MANY_REQUESTS
     if isinstance(exc, Conflict):
         return status.HTTP_409_CONFLICT
-    if isinstance(exc, NoEngineAvailable):
+    if isinstance(exc, (NoEngineAvailable, StorageUnavailable)):
         return status.HTTP_503_SERVICE_UNAVAILABLE
     return status.HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -41,11 +45,15 @@ def _flatten(detail) -> str:
 
 def exception_handler(exc, context):
     if isinstance(exc, TaskOCRError):
-        return Response(body(exc.code, exc.message), status=_status_for(exc))
+        fields = {exc.field: [exc.message]} if getattr(exc, "field", None) else None
+        headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else None
+        return Response(body(exc.code, exc.message, fields), status=_status_for(exc), headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "not found")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):  # too many fields, a field too big, a bad header
+        return Response(body("bad_request", str(exc) or "the request was refused"), status=400)
     response = drf_handler(exc, context)
     if response is None:
         return None  # unexpected: Django's 500 handler (JSON under /api/) takes it
@@ -63,6 +71,10 @@ def exception_handler(exc, context):
 
 def json_404(request, exception=None):
     return JsonResponse(body("not_found", "not found"), status=404)
+
+
+def json_400(request, exception=None):
+    return JsonResponse(body("bad_request", "the request was refused"), status=400)
 
 
 def json_500(request):

@@ -3,6 +3,7 @@ live in ``jobs.wire``."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Person, Priority
@@ -28,6 +29,7 @@ class TaskFilterSerializer(serializers.Serializer):
     job = serializers.UUIDField(required=False)
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class NamesField(serializers.Field):
     """Names as a JSON list or one comma-separated string."""
 
@@ -55,7 +57,7 @@ class TaskWriteSerializer(serializers.Serializer):
     """PATCH and manual add: every field optional on PATCH; task_name needed on add."""
 
     task_name = serializers.CharField(max_length=500, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     assignee = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
     due_date = serializers.DateField(required=False, allow_null=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)

@@ -7,9 +7,11 @@ from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from taskocr.errors import ImageTooLarge
@@ -18,6 +20,7 @@ from ..models import JobStatus
 from ..services import editing, exports, maintenance
 from ..services import people as roster
 from ..services.intake import UploadOptions, submit_upload
+from . import uploads
 from .serializers import (
     JobListSerializer, JobSerializer, PersonSerializer, RetrySerializer, StatusSerializer,
     TaskDetailSerializer, TaskFilterSerializer, TaskSerializer, TaskWriteSerializer,
@@ -37,26 +40,36 @@ def task_filters(params) -> dict:
     return f
 
 
+MAX_PEOPLE, MAX_NAME = 200, 100
+
+
 def _people(request) -> tuple[str, ...]:
     names = []
     for value in request.data.getlist("people") if hasattr(request.data, "getlist") else []:
         names.extend(p.strip() for p in value.split(",") if p.strip())
+    if len(names) > MAX_PEOPLE or any(len(n) > MAX_NAME for n in names):
+        raise ValidationError({"people": [f"at most {MAX_PEOPLE} names of at most {MAX_NAME} characters"]})
     return tuple(names)
 
 
 def _refuse_oversized(request) -> None:
-    """Answer 413 from the headers, before the body is read and spooled to disk."""
-    limit = settings.CORE.limits.max_file_bytes
+    """Answer 413 from the headers, before the body is read and spooled to disk (a chunked
+    body has no length to go by: the upload handler counts it as it streams)."""
+    if request.META.get(uploads.CHUNKED):
+        return
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return
-    if length > limit + 64 * 1024:  # room for the multipart framing and form fields
+    if length > uploads.max_body():
+        limit = settings.CORE.limits.max_file_bytes
         raise ImageTooLarge(f"the upload is {length} bytes; the limit is {limit}")
 
 
 class UploadView(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [UserRateThrottle, AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "uploads"
 
     @extend_schema(
         request=UploadSerializer,
@@ -135,8 +148,6 @@ class JobTasksView(APIView):
         form = TaskWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         if not form.validated_data.get("task_name"):
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError({"task_name": ["This field is required."]})
         task = editing.add_task(request.user, job_id, form.validated_data)
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
@@ -251,6 +262,7 @@ class JobExportView(APIView):
 class HealthView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes: list = []  # load balancers poll it
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
     def get(self, request):

@@ -53,7 +53,7 @@ def export_tasks(tasks: list[ExtractedTask], fmt: str, title: str, stem: str, he
         writer = csv.DictWriter(buf, fieldnames=("id",) + FIELDS)
         writer.writeheader()
         for t in tasks:
-            writer.writerow(task_dict(t))
+            writer.writerow({k: _csv_safe(v) for k, v in task_dict(t).items()})
         return Export(buf.getvalue().encode(), "text/csv; charset=utf-8", f"{stem}.csv")
     if fmt == "md":
         return Export(_markdown(title, tasks).encode(), "text/markdown; charset=utf-8", f"{stem}.md")
@@ -63,11 +63,11 @@ def export_tasks(tasks: list[ExtractedTask], fmt: str, title: str, stem: str, he
 
 
 def _markdown(title: str, tasks: list[ExtractedTask]) -> str:
-    lines = [f"# Tasks from {title}", ""]
+    lines = [f"# Tasks from {_md_escape(title)}", ""]
     for t in tasks:
         extras = []
         if t.assignee:
-            extras.append(f"@{t.assignee}")
+            extras.append(f"@{_md_escape(t.assignee)}")
         if t.due_date:
             extras.append(f"due {t.due_date.isoformat()}")
         if t.priority != "medium":
@@ -80,7 +80,17 @@ def _markdown(title: str, tasks: list[ExtractedTask]) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    """Markdown viewers render inline HTML: a task reading <script> must stay text."""
+    text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def _csv_safe(value):
+    """Spreadsheets run a cell that starts with = + @ as a formula; a quote keeps it text."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def _ics(tasks: list[ExtractedTask]) -> bytes:

@@ -8,6 +8,8 @@ Untouched OCR tasks are replaced. Misreadings the user taught are applied to ass
 
 from __future__ import annotations
 
+from taskocr.model import Task
+
 from ..models import ExtractedTask, Job
 from . import people
 
@@ -16,11 +18,10 @@ READ_FIELDS = ("task_name", "description", "assignee", "due_date", "priority", "
 BOX_FIELDS = ("bbox_x", "bbox_y", "bbox_width", "bbox_height")
 
 
-def store_tasks(job: Job, task_dicts: list[dict]) -> None:
-    """Replace the job's OCR tasks with ``task_dicts`` (``Task.to_dict()`` shapes); runs
-    inside the caller's transaction."""
+def store_tasks(job: Job, tasks: list[Task]) -> None:
+    """Replace the job's OCR tasks with a scan's ``tasks``; runs inside the caller's transaction."""
     learned = people.misreading_map(job.owner)
-    fresh = [_row(job, d, i, learned) for i, d in enumerate(task_dicts)]
+    fresh = [_row(job, t, learned) for t in tasks]
     existing = list(job.tasks.all())
     edited = [t for t in existing if t.source == ExtractedTask.Source.OCR and t.edited_fields]
     manual = [t for t in existing if t.source == ExtractedTask.Source.MANUAL]
@@ -52,16 +53,19 @@ def store_tasks(job: Job, task_dicts: list[dict]) -> None:
     ExtractedTask.objects.bulk_create([t for t in ordered if t.pk is None])
 
 
-def _row(job: Job, d: dict, index: int, learned: dict[str, str]) -> ExtractedTask:
-    assignee = d["assignee"]
+def _row(job: Job, t: Task, learned: dict[str, str]) -> ExtractedTask:
+    """The library's task under the API's (seed-compatible) field names."""
+    assignee = t.assignee
     if assignee and assignee.lower() in learned:
         assignee = learned[assignee.lower()]
+    box = t.bbox.rounded() if t.bbox else None
     return ExtractedTask(
-        job=job, task_name=d["task_name"][:500], description=d["description"] or "",
-        assignee=assignee, due_date=d["due_date"], priority=d["priority"], done=d["done"],
-        position_index=d.get("position_index", index), confidence_score=d["confidence_score"],
-        bbox_x=d["bbox_x"], bbox_y=d["bbox_y"], bbox_width=d["bbox_width"],
-        bbox_height=d["bbox_height"], source=ExtractedTask.Source.OCR,
+        job=job, task_name=t.title[:500], description=t.description or "", assignee=assignee,
+        due_date=t.due, priority=t.priority.value, done=t.done, position_index=t.position,
+        confidence_score=round(t.confidence, 4),
+        bbox_x=int(box.x) if box else None, bbox_y=int(box.y) if box else None,
+        bbox_width=int(box.width) if box else None, bbox_height=int(box.height) if box else None,
+        source=ExtractedTask.Source.OCR,
     )
 
 

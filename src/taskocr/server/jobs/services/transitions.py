@@ -56,12 +56,14 @@ def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
         job = _owned(job_id, task_id).first()
         if job is None:  # the lease ran out and another run took the job over
             return False
-        rereading.store_tasks(job, [t.to_dict() for t in result.tasks])
+        rereading.store_tasks(job, list(result.tasks))
         now = timezone.now()
         data = result.to_dict()
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.COMPLETED, engine=result.engine, ocr_confidence=result.confidence,
-            result={k: data[k] for k in ("engines_tried", "image", "lines", "timings_ms")},
+            # with what produced it: the engine's model and version, the extractor's version
+            result={k: data[k] for k in ("engines_tried", "image", "lines", "timings_ms", "model",
+                                         "model_version", "extractor_version")},
             error_code="", error_message="", completed_at=now, updated_at=now,
             processing_duration=round(seconds, 3), lease_until=None,
         )

@@ -14,14 +14,15 @@ import logging
 import time
 import uuid
 
-import requests
+import certifi
+import urllib3
 from django.conf import settings
 from django.db.models import F
 from django.dispatch import receiver
 
 from ..models import Job
 from ..wire import StatusSerializer
-from . import messaging
+from . import callback_urls, messaging
 from .events import job_finished
 
 log = logging.getLogger("taskocr.webhooks")
@@ -80,18 +81,39 @@ def deliver(job_id) -> bool | None:
     }
     Job.objects.filter(pk=job.pk).update(webhook_attempts=F("webhook_attempts") + 1)
     try:
-        resp = requests.post(
-            job.callback_url, data=body, headers=headers,
-            timeout=settings.TASKOCR["WEBHOOK_TIMEOUT"], allow_redirects=False,
-        )
-        ok = 200 <= resp.status_code < 300
-        reason = f"HTTP {resp.status_code}"
-    except requests.RequestException as exc:
+        status = _post(callback_urls.target(job.callback_url), body, headers)
+        ok, reason = 200 <= status < 300, f"HTTP {status}"
+    except callback_urls.UnsafeCallback as exc:  # e.g. the name now resolves to 10.x: never retried
+        Job.objects.filter(pk=job.pk).update(webhook_status="refused")
+        log.warning("webhook for job %s refused: %s", job.pk, exc.message)
+        return None
+    except (OSError, UnicodeError, urllib3.exceptions.HTTPError) as exc:
         ok, reason = False, str(exc)
     Job.objects.filter(pk=job.pk).update(webhook_status="delivered" if ok else "retrying")
     if not ok:
         log.warning("webhook for job %s failed: %s", job.pk, reason)
     return ok
+
+
+def _post(t: callback_urls.Target, body: bytes, headers: dict) -> int:
+    """POST to the address that was checked (not to a fresh lookup of the name), naming
+    the host in the Host header and, for https, in SNI and the certificate check.
+    Redirects are not followed: a 3xx is a failed delivery."""
+    timeout = urllib3.Timeout(total=settings.TASKOCR["WEBHOOK_TIMEOUT"])
+    if t.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            t.address, t.port, timeout=timeout, retries=False, cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(), server_hostname=t.host, assert_hostname=t.host,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(t.address, t.port, timeout=timeout, retries=False)
+    host = t.host if ":" not in t.host else f"[{t.host}]"
+    default_port = 443 if t.scheme == "https" else 80
+    headers = {**headers, "Host": host if t.port == default_port else f"{host}:{t.port}"}
+    with pool:
+        resp = pool.urlopen("POST", t.path, body=body, headers=headers, redirect=False,
+                            preload_content=True, assert_same_host=False)
+    return resp.status
 
 
 def give_up(job_id) -> None:

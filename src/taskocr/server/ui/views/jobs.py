@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from taskocr.imaging import load_image
 
+from ...jobs.models import JobStatus
 from ...jobs.services import editing, storage
 from ...jobs.services import people as roster
 from ..forms import JobFilterForm
@@ -39,7 +40,9 @@ def job_list(request):
     jobs = editing.jobs_of(request.user).prefetch_related("tasks")
     if form.is_valid() and form.cleaned_data["status"]:
         jobs = jobs.filter(status=form.cleaned_data["status"])
-    return render(request, "ui/jobs.html", {"form": form, "jobs": jobs[:200]})
+    jobs = list(jobs[:200])
+    running = any(j.status in (JobStatus.PENDING, JobStatus.PROCESSING) for j in jobs)
+    return render(request, "ui/jobs.html", {"form": form, "jobs": jobs, "running": running})
 
 
 @login_required

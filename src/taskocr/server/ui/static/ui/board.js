@@ -16,6 +16,8 @@
     else note.dataset.saved = `${Math.round(body.board_x)},${Math.round(body.board_y)}`;
   }
 
+  // places come as data attributes (no inline styles, so a strict CSP can forbid them)
+  board.querySelectorAll(".note").forEach((n) => { n.style.left = `${n.dataset.x}px`; n.style.top = `${n.dataset.y}px`; });
   const clamp = (v) => Math.max(0, v);
   function grow() {
     // the board is as tall as its lowest note, plus room to drag further down

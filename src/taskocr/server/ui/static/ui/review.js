@@ -29,6 +29,17 @@
   }
   bindBoxes();
 
+  // A task was added: empty the form, drop the "no tasks yet" note. (Here, not in an
+  // hx-on attribute: the Content-Security-Policy allows no eval.)
+  document.addEventListener("htmx:afterRequest", (e) => {
+    const form = e.detail.elt;
+    if (form.matches && form.matches("form.add") && e.detail.successful) {
+      form.reset();
+      document.getElementById("no-tasks")?.remove();
+      form.querySelector("input[name=task_name]").focus();  // ready for the next one
+    }
+  });
+
   // zoom: the figure grows inside its scroll box; pinch-zoom of the page works as well
   let zoom = 1;
   const figure = document.getElementById("photo");
