@@ -27,7 +27,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# module, not session: sync Playwright keeps an event loop running in this thread while it is
+# open, and Django refuses database work from such a thread in the tests that run after these
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import expect, sync_playwright
 
