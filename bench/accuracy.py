@@ -201,6 +201,10 @@ def format_table(report: dict) -> str:
                "accuracy over matched tasks; all of them over list pages only; s/img is the median wall time "
                "of one scan; invented: tasks predicted on the pages that are not lists, beyond their "
                "explicit action items.")
+    found = [f"{r['engine']} {r['action_items_found']}/{r['action_items']}" for r in report["engines"]
+             if r.get("action_items")]
+    if found:
+        out.append("explicit action items on pages that are not lists, found: " + ", ".join(found))
     if report.get("totals_only"):
         out.append("unseen split: totals only (no per-image log, no error kinds, no per-font rows).")
     return "\n".join(out)
