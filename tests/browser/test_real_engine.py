@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Shooter, open_context
+from browser_support import Shooter, open_context
 from served import Served
 from support import render_list
 

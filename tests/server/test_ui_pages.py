@@ -132,3 +132,33 @@ def test_the_jobs_list_follows_running_jobs_until_they_finish(user, browser, pub
     assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.COMPLETED
     html = browser.get("/jobs/").content.decode()
     assert 'hx-trigger="every 2s"' not in html and "completed" in html and "4 tasks" in html
+
+
+def test_photos_the_browser_cannot_show_are_converted(user, browser, published):
+    import io
+
+    from PIL import Image
+
+    from support import render_list
+    from taskocr.server.jobs.services.intake import UploadOptions, submit_upload
+
+    tiff = render_list(size=(1200, 900), fmt="TIFF")
+    job, _ = submit_upload(user, tiff, "scan.tiff", UploadOptions())
+    shown = browser.get(f"/jobs/{job.pk}/photo/")
+    assert shown["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(shown.content)).size == (1200, 900)
+    thumb = browser.get(f"/jobs/{job.pk}/thumb/")
+    assert thumb["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(thumb.content)).size == (240, 180)
+    jpeg, _ = submit_upload(user, render_list(size=(1200, 901)), "list.jpg", UploadOptions())
+    original = browser.get(f"/jobs/{jpeg.pk}/photo/")  # a JPEG goes out as it came in
+    assert original["Content-Type"] == "image/jpeg"
+    assert b"".join(original.streaming_content) == render_list(size=(1200, 901))
+    from django.test import Client
+
+    from taskocr.server.accounts.services import create_user
+
+    stranger = Client(SERVER_NAME="localhost")
+    stranger.force_login(create_user(f"s-{user.pk}"))
+    for path in (f"/jobs/{job.pk}/photo/", f"/jobs/{job.pk}/thumb/", f"/jobs/{job.pk}/"):
+        assert stranger.get(path).status_code == 404, path  # another user's job is not there
