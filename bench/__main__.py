@@ -15,6 +15,7 @@ VERBS = {
     "speed": "time each pipeline stage per engine, one process each",
     "example": "re-render docs/example.jpg and its truth",
     "load": "upload many photos to a running service and time the jobs",
+    "real": "the real-handwriting set: check the manifest, extract its images, add transcripts",
 }
 
 

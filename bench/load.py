@@ -132,6 +132,7 @@ class Service:
                "TASKOCR_LOG_LEVEL": "WARNING"}
         cmd = [sys.executable, "-m", "taskocr"]
         logs = open(home / "bench-service.log", "ab")
+        self.env, self.logs = env, logs  # a soak restarts a killed worker with them
         if args.database_url:
             env.update(DATABASE_URL=args.database_url, CELERY_BROKER_URL=args.broker_url,
                        TASKOCR_QUEUE=f"bench-{uuid.uuid4().hex[:8]}")
@@ -330,9 +331,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--database-url", default=None, help="scale-out run: PostgreSQL URL (needs --broker-url)")
     ap.add_argument("--broker-url", default=None, help="scale-out run: Redis/RabbitMQ URL")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--soak-minutes", type=float, default=0,
+                    help="soak instead: spread --jobs over this long, kill a worker halfway (see bench/soak.py)")
     args = ap.parse_args(argv)
     if bool(args.database_url) != bool(args.broker_url):
         ap.error("--database-url and --broker-url go together")
+    if args.soak_minutes:
+        if not args.database_url:
+            ap.error("a soak runs on the scale-out stack: give --database-url and --broker-url")
+        from .soak import run
+
+        return run(args)
     photos = [render_photo(i) for i in range(args.jobs)]
     rows = []
     for w in (int(x) for x in args.workers.split(",")):

@@ -9,6 +9,7 @@ from taskocr.extract.correct import find_person, match_person, split_glued, unmi
 from taskocr.extract.dates import parse_due_date
 from taskocr.extract.fields import (
     fold_confusables,
+    find_assignee,
     parse_assignee,
     parse_marker,
     parse_priority,
@@ -102,7 +103,8 @@ def test_marker(text, bulleted, done, rest):
     ],
 )
 def test_assignee(text, name, rest):
-    assert parse_assignee(text) == (name, rest)
+    found = find_assignee(text)
+    assert (found.name, found.rest) == (name, rest)
 
 
 @pytest.mark.parametrize(
@@ -318,3 +320,19 @@ def test_unreadable_field_words_do_not_stay_in_the_title(text, expected):
 
 def test_letters_from_other_scripts_are_folded():
     assert fold_confusables("asaρ: Аna") == "asap: Ana"
+
+
+@pytest.mark.parametrize(
+    "text,weak",
+    [
+        ("Get approval -> Hasan", False),
+        ("Plan the retro @fatima", False),
+        ("Set up the wifi owner: Omar", False),
+        ("Plan trip to Nice (France)", True),
+        ("Buy bin bags — Liam", True),
+        ("Fix login bug -> see ticket", True),
+    ],
+)
+def test_brackets_dashes_and_lower_case_after_an_arrow_need_the_roster(text, weak):
+    assert find_assignee(text).weak is weak
+    assert (parse_assignee(text)[0] is None) is (weak and "->" not in text)

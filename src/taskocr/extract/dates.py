@@ -28,7 +28,7 @@ _ISO = re.compile(
 )
 # d/m/y with real or misread separators; the year is optional ("due 5/12", "17.12.")
 _NUMERIC = re.compile(
-    rf"{_LEAD}(?<![\w/])(\d{{1,2}})\s?({_SEP})\s?(\d{{1,2}})(?:\s?({_SEP})\s?(\d{{4}}|\d{{2}}))?(?:\.(?!\d))?(?![\w/])",
+    rf"{_LEAD}(?<![\w/])(?<!\d[.\-])(\d{{1,2}})\s?({_SEP})\s?(\d{{1,2}})(?:\s?({_SEP})\s?(\d{{4}}|\d{{2}}))?(?:\.(?!\d))?(?![\w/]|[.\-]\d)",
     re.I,
 )
 # a run of digits and separators where some separators were read as the digit 1

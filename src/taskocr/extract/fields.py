@@ -39,7 +39,7 @@ def fold_confusables(text: str) -> str:
 # "oue lbno", "owuer", "OWNETZ". The title must not keep them.
 _DEBRIS_DUE = re.compile(r"\s+(?:due|oue|dve|dwe|ove)\b[.:]?\s*[\w/.\-|]{0,10}\W*$", re.I)
 _DEBRIS_OWNER = re.compile(
-    r"\s+(?=\S{5,})o[wu][nu]?\s?e?[rtnz]{1,2}[.:]?\W*$|(?:\s+|(?<=[a-z])(?=A))assig[nu]ed\s*(?:t[oa0])?[.:]?\W*$",
+    r"\s+(?=\S{5,})(?!owners?\b(?!\s*:))o[wu][nu]?\s?e?[rtnz]{1,2}[.:]?\W*$|(?:\s+|(?<=[a-z])(?=A))assig[nu]ed\s*(?:t[oa0])?[.:]?\W*$",
     re.I,
 )
 
@@ -221,6 +221,9 @@ _ASSIGNEE_PATTERNS = (
     re.compile(rf"(?:\s[-–—~>]+\s?|[-–—]\s|[–—])({_CAP_NAME})\s*$"),
 )
 _NAME_THEN_TEXT = (_ASSIGNEE_PATTERNS[1], _ASSIGNEE_PATTERNS[2])  # arrow and @: more may follow
+# Brackets and a bare dash hold many other things in ordinary writing ("Nice (France)",
+# "milk (2x)", "Lunch - Deli"): those forms name a person only when the roster knows them.
+_WEAK = frozenset(_ASSIGNEE_PATTERNS[3:])
 _NOT_NAMES = set(PRIORITY_WORDS) | {
     "x", "done", "today", "tomorrow", "tonight", "asap", "tbd", "todo", "wip", "ok", "optional",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun",
@@ -230,8 +233,23 @@ _NOT_NAMES = set(PRIORITY_WORDS) | {
 }
 
 
+@dataclass(frozen=True)
+class Assignee:
+    name: str | None
+    rest: str
+    weak: bool = False  # written in a form that needs the roster's confirmation
+
+
 def parse_assignee(text: str) -> tuple[str | None, str]:
+    """An assignee in a form that stands on its own (arrow, @, owner:); see ``find_assignee``."""
+    found = find_assignee(text, weak=False)
+    return found.name, found.rest
+
+
+def find_assignee(text: str, weak: bool = True) -> Assignee:
     for rx in _ASSIGNEE_PATTERNS:
+        if rx in _WEAK and not weak:
+            continue
         for m in rx.finditer(text):
             name = m.group(1).strip(" .'’-")
             words = name.split()
@@ -244,8 +262,10 @@ def parse_assignee(text: str) -> tuple[str | None, str]:
             if rx not in _NAME_THEN_TEXT:  # the match runs to its closing bracket or line end
                 end = m.end()
             rest = text[: m.start()] + " " + text[end:]
-            return _capitalise(name), tidy(rest)
-    return None, tidy(text)
+            # after an arrow, a word in lower case is the rest of a sentence ("-> see ticket")
+            lower = rx is _ASSIGNEE_PATTERNS[1] and name[:1].islower()
+            return Assignee(_capitalise(name), tidy(rest), rx in _WEAK or lower)
+    return Assignee(None, tidy(text))
 
 
 def _capitalise(name: str) -> str:

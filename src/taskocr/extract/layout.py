@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from statistics import median
+from typing import Callable
 
 from ..model import BBox, Line, LineKind
 
@@ -77,3 +78,147 @@ def _row_overlap(box: BBox, band: BBox, row: list[Line]) -> float:
     # compare with the nearest fragment too: a slanted line drifts, its far end does not matter
     nearest = min(row, key=lambda f: min(abs(f.bbox.x - box.x2), abs(box.x - f.bbox.x2)))
     return max(box.vertical_overlap(nearest.bbox), 0.8 * box.vertical_overlap(band))
+
+
+# --- blocks: columns of a page, and notes stuck side by side -------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows written together: the whole list on an ordinary page, one column of a page
+    written in columns, one sticky note on a board."""
+
+    rows: tuple[Row, ...]
+    note: bool = False  # a note on a board: all its rows make one item
+
+    @property
+    def bbox(self) -> BBox:
+        return BBox.union(r.bbox for r in self.rows)
+
+
+def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda text: False) -> list[Block]:
+    """Rows per block, blocks in reading order (columns left to right, each top to bottom).
+
+    Fragments close together (side by side on a row, or stacked line under line) form a
+    block. A page whose blocks do not stand side by side is one block: its rows are joined
+    across any gap, so a date written far right stays with its line. Blocks side by side
+    are columns, and many small ones are notes on a board."""
+    frags = [ln for ln in lines if ln.text.strip()]
+    parts = [part for col in _split_at_gutters(frags) for part in _clusters(col)]
+    blocks = [Block(tuple(group_rows(p))) for p in parts]
+    tall = [b for b in blocks if len(b.rows) >= 2]
+    if len(blocks) < 2 or not any(_side_by_side(a, b) for a in tall for b in blocks if a is not b):
+        return [Block(tuple(group_rows(frags)))] if frags else []
+    blocks = _merge_field_columns(blocks, is_field)
+    if len(blocks) < 2:
+        return blocks
+    page_width = BBox.union(b.bbox for b in blocks).width
+    # a note is a few short lines; a line of prose or of a page in a two-page spread is wider
+    small = [len(b.rows) <= 4 and b.bbox.width <= 0.3 * page_width for b in blocks]
+    if len(blocks) >= 4 and sum(small) >= 0.75 * len(blocks):  # a board: its small blocks are notes
+        blocks = [Block(b.rows, note=len(b.rows) <= 6 and b.bbox.width <= 0.3 * page_width) for b in blocks]
+    return _reading_order(blocks)
+
+
+def _split_at_gutters(frags: list[Line], depth: int = 2) -> list[list[Line]]:
+    """Columns written close together: split where a vertical strip runs free of writing
+    down the page while plenty is written on both sides of it."""
+    if depth == 0 or len(frags) < 8:
+        return [frags]
+    left, right = min(f.bbox.x for f in frags), max(f.bbox.x2 for f in frags)
+    height = median(f.bbox.height for f in frags)
+    bins = 200
+    step = (right - left) / bins or 1.0
+    cover = [0] * bins
+    for f in frags:
+        for i in range(int((f.bbox.x - left) / step), min(bins, int((f.bbox.x2 - left) / step) + 1)):
+            cover[i] += 1
+    best = None  # (width, start, end) of the widest free strip in the middle of the page
+    start = None
+    for i in range(int(0.2 * bins), int(0.8 * bins) + 1):
+        free = i < int(0.8 * bins) and cover[i] <= 0.03 * len(frags)
+        if free and start is None:
+            start = i
+        elif not free and start is not None:
+            if best is None or i - start > best[0]:
+                best = (i - start, start, i)
+            start = None
+    if best is None or best[0] * step < 0.8 * height:
+        return [frags]
+    cut = left + (best[1] + best[2]) / 2 * step
+    lhs = [f for f in frags if f.bbox.cx < cut]
+    rhs = [f for f in frags if f.bbox.cx >= cut]
+    if min(len(lhs), len(rhs)) < 0.2 * len(frags):
+        return [frags]
+    return _split_at_gutters(lhs, depth - 1) + _split_at_gutters(rhs, depth - 1)
+
+
+def _linked(a: BBox, b: BBox) -> bool:
+    h = min(a.height, b.height)
+    hgap = max(a.x, b.x) - min(a.x2, b.x2)
+    vgap = max(a.y, b.y) - min(a.y2, b.y2)
+    if a.vertical_overlap(b) >= 0.45 and hgap <= 1.5 * h:
+        return True  # neighbours on one row
+    return hgap < 0 and vgap <= 0.6 * h  # one line under the other
+
+
+def _clusters(frags: list[Line]) -> list[list[Line]]:
+    parent = list(range(len(frags)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(frags):
+        for j in range(i + 1, len(frags)):
+            if _linked(a.bbox, frags[j].bbox):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[Line]] = {}
+    for i, f in enumerate(frags):
+        groups.setdefault(root(i), []).append(f)
+    return list(groups.values())
+
+
+def _side_by_side(a: Block, b: Block) -> bool:
+    ba, bb = a.bbox, b.bbox
+    apart = ba.x2 <= bb.x or bb.x2 <= ba.x
+    return apart and ba.vertical_overlap(bb) >= 0.5
+
+
+def _merge_field_columns(blocks: list[Block], is_field: Callable[[str], bool]) -> list[Block]:
+    """A column of fields (dates, names, priorities) whose rows each sit level with a row of
+    the block to its left is that block's far end, not a column of its own."""
+    out = list(blocks)
+    changed = True
+    while changed:
+        changed = False
+        for a in out:
+            for b in out:
+                if a is b or b.bbox.x < a.bbox.x2 - 1e-6 or not _side_by_side(a, b):
+                    continue
+                level = sum(any(r.bbox.vertical_overlap(s.bbox) >= 0.5 for s in a.rows) for r in b.rows)
+                fields = sum(is_field(r.text) for r in b.rows)
+                if level >= 0.8 * len(b.rows) and fields >= 0.6 * len(b.rows):
+                    frags = [f for blk in (a, b) for r in blk.rows for f in r.fragments]
+                    out = [x for x in out if x is not a and x is not b] + [Block(tuple(group_rows(frags)))]
+                    changed = True
+                    break
+            if changed:
+                break
+    return out
+
+
+def _reading_order(blocks: list[Block]) -> list[Block]:
+    """Columns (blocks whose horizontal extents overlap) left to right, top to bottom in each."""
+    columns: list[list[Block]] = []
+    for b in sorted(blocks, key=lambda b: b.bbox.x):
+        for col in columns:
+            span = BBox.union(x.bbox for x in col)
+            if min(span.x2, b.bbox.x2) - max(span.x, b.bbox.x) > 0.3 * min(span.width, b.bbox.width):
+                col.append(b)
+                break
+        else:
+            columns.append([b])
+    return [b for col in columns for b in sorted(col, key=lambda b: b.bbox.y)]

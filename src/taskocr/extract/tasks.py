@@ -16,6 +16,7 @@ from .dates import parse_due_date
 from .fields import (
     Marker,
     fold_confusables,
+    find_assignee,
     parse_assignee,
     parse_marker,
     parse_priority,
@@ -23,7 +24,8 @@ from .fields import (
     ticked_box_guess,
     tidy,
 )
-from .layout import Row, group_rows
+from .layout import Block, Row, group_blocks
+from .page import PageKind, is_action_item, page_kind, strip_action_label
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Role(enum.Enum):
     TASK = "task"
     CONTINUATION = "continuation"
     NOISE = "noise"
+    TEXT = "text"  # running text on a page that is not a list
 
 
 _HEADING_WORDS = (
@@ -65,7 +68,15 @@ _TASK_VERBS = set(
     "plant post practise practice prepare print publish put read recycle refill register remind remove "
     "renew rent repair replace reply research reserve return review ring run save scan schedule see "
     "sell send set share ship shop sign sort start study submit sweep take talk tell test text throw "
-    "tidy try turn update upload vacuum visit walk wash watch water write".split()
+    "tidy try turn update upload vacuum visit walk wash watch water write "
+    "build create decide define discuss edit estimate explore gather implement improve "
+    "investigate migrate polish refactor revise rewrite sync translate use validate verify".split()
+)
+
+
+# "Tom to send the deck by Friday": a person, then what they are to do
+_ASSIGNED = re.compile(
+    rf"^(?P<who>[A-Z][a-zà-ÿ'’-]+)\s+(?:to|will|should|must|needs?\s+to)\s+(?=(?:{'|'.join(sorted(_TASK_VERBS))})\b)"
 )
 
 
@@ -80,10 +91,33 @@ def _alnum(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
 
-def classify(rows: list[Row]) -> list[_Classified]:
+def _marked(rows: list[Row]) -> list[tuple[Row, Marker]]:
     marked = [(row, parse_marker(fold_confusables(row.text))) for row in rows]
     if sum(m.done is False for _, m in marked) >= 2:  # a list of checkboxes
         marked = [(r, (ticked_box_guess(r.text) or m) if m.done is None else m) for r, m in marked]
+    return marked
+
+
+def _names_someone(text: str, people: tuple[str, ...]) -> bool:
+    who = _ASSIGNED.match(text)
+    return bool(who and correct.match_person(who.group("who"), people))
+
+
+def classify(rows: list[Row], kind: PageKind | None = None, note: bool = False,
+             people: tuple[str, ...] = ()) -> list[_Classified]:
+    """Roles of one block's rows; ``kind`` is the whole page's (decided here when not given)."""
+    marked = _marked(rows)
+    if note:  # a note on a board is one item; a word or two alone on one line is a column's label
+        (row, marker), = marked
+        words = marker.rest.split()
+        label = len(words) <= 2 and len({round(f.bbox.cy) for f in row.fragments}) == 1 and not marker.bulleted
+        return [_Classified(row, marker, Role.HEADING if label or _alnum(marker.rest) < 2 else Role.TASK)]
+    if (kind or page_kind(marked)) is PageKind.TEXT:
+        return [
+            _Classified(r, m, Role.TASK if is_action_item(m) or _names_someone(m.rest, people)
+                        else Role.TEXT if _alnum(m.rest) >= 2 else Role.NOISE)
+            for r, m in marked
+        ]
     content = [(r, m) for r, m in marked if _alnum(m.rest) >= 2]
     bulleted_share = sum(m.bulleted for _, m in content) / len(content) if content else 0.0
     heights = sorted(r.height for r, _ in content) or [1.0]
@@ -167,6 +201,19 @@ def _text_start(row: Row, marker: Marker) -> float:
     return row.bbox.x + row.bbox.width * consumed / max(1, len(text))
 
 
+def _board_kind(notes: list[Block]) -> PageKind:
+    """Notes on a board hold tasks when they say what to do: a storyboard, a form or a
+    mind map holds topics. Notes that open with a to-do verb tell the two apart."""
+    firsts = [re.sub(r"\W", "", (parse_marker(fold_confusables(n.rows[0].text)).rest.split() or [""])[0]).lower()
+              for n in notes]
+    return PageKind.LIST if sum(w in _TASK_VERBS for w in firsts) >= 0.25 * len(firsts) else PageKind.TEXT
+
+
+def _field_only(text: str) -> bool:
+    """A short run of text that is a date, a priority or a person and little else."""
+    return len(text.split()) <= 4 and _has_fields(text)
+
+
 def _has_fields(text: str) -> bool:
     """A due date, a priority or an assignee marks a task: descriptions carry none."""
     if parse_due_date(text, date(2000, 1, 1))[0] is not None:
@@ -202,8 +249,16 @@ def extract_tasks(
     opts = options or ExtractOptions()
     if opts.correct_words:
         lines = [correct.choose_reading(ln, opts.people) for ln in lines]
+    blocks = group_blocks(lines, _field_only)
+    notes = [b for b in blocks if b.note]
+    kind = _board_kind(notes) if notes else page_kind(_marked([r for b in blocks for r in b.rows]))
+    classified = [
+        c for b in blocks
+        for c in classify([Row(tuple(f for r in b.rows for f in r.fragments))] if b.note else list(b.rows),
+                          kind, b.note and kind is PageKind.LIST, opts.people)
+    ]
     tasks: list[Task] = []
-    for c in classify(group_rows(lines)):
+    for c in classified:
         if c.role is Role.TASK:
             task = _parse_task(c, opts, len(tasks), struck)
             if task is not None:
@@ -215,31 +270,48 @@ def extract_tasks(
     return tasks
 
 
+# a day plan's rows start with a time: "10.00 - Meditation", "9:30 standup", "2pm: gym"
+_LEAD_TIME = re.compile(
+    r"^((?:[01]?\d|2[0-3])(?:[.:][0-5]\d(?:\s?[ap]\.?m\.?)?|\s?[ap]\.?m\.?))\s*(?:[-–—:]\s*|\s+)(?=[^\W\d])", re.I
+)
+
+
 def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Task | None:
-    text = c.marker.rest
+    text = strip_action_label(c.marker.rest)
+    at = _LEAD_TIME.match(text)
+    if at:  # the time is when, not what: it goes to the description
+        text = text[at.end():]
+    who = _ASSIGNED.match(text)
+    if who and correct.match_person(who.group("who"), opts.people):  # "Remember to …" names nobody
+        text = f"{text[who.end():]} → {who.group('who')}"  # the same as an arrow at the end
     if opts.correct_words:
         text = correct.split_glued(correct.unmix_digits(text))
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     priority, text = parse_priority(text)
-    assignee, text = parse_assignee(text)
-    if opts.people:
-        if assignee:
-            assignee = correct.match_person(assignee, opts.people) or assignee
-        else:
-            assignee, text = correct.find_person(text, opts.people)
+    found = find_assignee(text)
+    assignee = found.name
+    if assignee:
+        known = correct.match_person(assignee, opts.people) if opts.people else None
+        if known or not found.weak:
+            assignee, text = known or assignee, found.rest
+        else:  # a bracket or dash that holds no one we know is part of the title
+            assignee = None
+    if opts.people and not assignee:
+        assignee, text = correct.find_person(text, opts.people)
     if due is None:  # a misread date word may only now stand at the end of the line
         due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     text = strip_field_debris(text)
     if opts.correct_words:
         text = correct.repair_title(text, c.row.confidence, protect=opts.people)
     title = tidy(text)
-    if _alnum(title) < 2:
+    if sum(ch.isalpha() for ch in title) < 2:  # a date or a number alone heads a page
         return None
     return Task(
         title=title,
         assignee=assignee,
         due=due,
         priority=priority or Priority.MEDIUM,
+        description=at.group(1) if at else "",
         done=bool(c.marker.done) or bool(struck and struck(c.row.bbox)),
         position=index,
         confidence=c.row.confidence,

@@ -15,7 +15,10 @@ _LIMIT = settings.TASKOCR["JOB_TIME_LIMIT"]
     soft_time_limit=_LIMIT, time_limit=_LIMIT + 30, max_retries=None,
 )
 def run_scan(self, job_id: str):
-    result = runner.run_job(job_id, self.request.id)
+    try:
+        result = runner.run_job(job_id, self.request.id)
+    except runner.DatabaseGone as exc:
+        raise self.retry(countdown=runner.backoff(self.request.retries + 1), exc=exc)
     if result.outcome == runner.Outcome.RETRY:
         # the services layer caps attempts; the row stays the source of truth
         raise self.retry(countdown=result.delay)

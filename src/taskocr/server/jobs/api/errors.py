@@ -12,6 +12,7 @@ from taskocr.errors import ImageTooLarge, InputError, NoEngineAvailable, TaskOCR
 
 from ..services.editing import Conflict
 from ..services.intake import TooManyQueued
+from ..services.storage import StorageUnavailable
 
 
 def body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -29,7 +30,7 @@ def _status_for(exc: TaskOCRError) -> int:
         return status.HTTP_429_TOO_MANY_REQUESTS
     if isinstance(exc, Conflict):
         return status.HTTP_409_CONFLICT
-    if isinstance(exc, NoEngineAvailable):
+    if isinstance(exc, (NoEngineAvailable, StorageUnavailable)):
         return status.HTTP_503_SERVICE_UNAVAILABLE
     return status.HTTP_500_INTERNAL_SERVER_ERROR
 

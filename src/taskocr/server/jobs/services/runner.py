@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
 
 from taskocr.config import DateOrder, Settings
 from taskocr.errors import InputError, TaskOCRError
@@ -47,7 +48,20 @@ def backoff(attempt: int) -> float:
     return min(cfg["RETRY_BACKOFF"] * 2 ** max(0, attempt - 1), cfg["RETRY_BACKOFF_MAX"])
 
 
+class DatabaseGone(Exception):
+    """The database connection broke under a job (a restart, a failover): run it again once
+    the database is back; the claim lets the same message take its job back."""
+
+
 def run_job(job_id, task_id: str) -> RunResult:
+    try:
+        return _run(job_id, task_id)
+    except (OperationalError, InterfaceError) as exc:
+        connections.close_all()  # broken connections: the next try opens new ones
+        raise DatabaseGone(str(exc)) from exc
+
+
+def _run(job_id, task_id: str) -> RunResult:
     job = transitions.claim(job_id, task_id)
     if job is None:
         return RunResult(Outcome.SKIPPED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from taskocr.errors import UnsupportedFormat
+from taskocr.errors import TaskOCRError, UnsupportedFormat
 from taskocr.formats import READABLE
 
 # (magic test, extension, content type); enough to refuse non-images at the door. The
@@ -38,9 +38,19 @@ def image_name(owner_id: int, job_id, ext: str) -> str:
     return f"images/{owner_id}/{job_id}.{ext}"
 
 
+class StorageUnavailable(TaskOCRError):
+    """The disk or bucket refused a write (full, read-only, unreachable): answered 503."""
+
+    code = "storage_unavailable"
+    transient = True
+
+
 def save(name: str, data: bytes) -> str:
     """Store the bytes; returns the name the storage actually used."""
-    return default_storage.save(name, ContentFile(data))
+    try:
+        return default_storage.save(name, ContentFile(data))
+    except Exception as exc:  # the cause goes to the log, not to the client (it may name paths)
+        raise StorageUnavailable(f"the image could not be stored ({type(exc).__name__}); try again later") from exc
 
 
 def load(name: str) -> bytes:

@@ -1,0 +1,97 @@
+"""What kind of page this is, decided before any task is made.
+
+A page of prose, a letter or lecture notes holds sentences, not tasks: every line of it
+must not become a task. Lists differ from running text in ways OCR keeps even when it
+misreads letters: short rows, markers and checkboxes, rows that start with a capital or a
+marker rather than in the middle of a sentence, and rows that do not run to a common
+right margin. The decision is a score over those signs; its weights were set on the real
+development pages (bench/README.md, "Real handwriting").
+
+On a page that is not a list only explicit action items become tasks: a checkbox, or a row
+that says it is one ("TODO", "Action:", "AI:").
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from statistics import median
+
+from .fields import Marker
+from .layout import Row
+
+
+class PageKind(str, enum.Enum):
+    LIST = "list"
+    TEXT = "text"  # prose, letters, notes: only explicit action items are tasks
+
+
+@dataclass(frozen=True)
+class PageSigns:
+    rows: int
+    chars: float  # median letters and digits per row (OCR loses spaces, not letters)
+    bulleted: float  # share of rows with a marker or checkbox
+    boxes: int  # rows with a checkbox
+    lower_start: float  # share of rows starting in the middle of a sentence
+    sentence_end: float  # share of rows ending with . , ; or a hyphen
+    fill: float  # share of rows reaching close to the common right margin
+    function: float = 0.0  # share of words that are function words ("is", "she", "was", "of")
+
+    def text_score(self) -> float:
+        """Above 0: running text. Each term is one sign; markers weigh most."""
+        long_rows = self.chars >= 22  # the other signs mean little on rows of a few words
+        return (
+            0.1 * (self.chars - 26)
+            + (1.0 * self.lower_start + 1.0 * self.sentence_end + 1.5 * (self.fill - 0.5) if long_rows else 0.0)
+            + 10.0 * (self.function - 0.08)
+            - 4.0 * self.bulleted
+            - 1.0 * min(self.boxes, 3)
+        )
+
+
+# Sentences are held together by pronouns, auxiliaries and conjunctions; to-do items mostly
+# do without them ("Call the bank about the loan"), articles and prepositions they do use.
+_FUNCTION_WORDS = frozenset(
+    "am and are be been but could did does had has he her him his i if is it its me my not our she "
+    "than that their them then there these they this those was we were when which who would you your".split()
+)
+
+_ACTION = re.compile(r"^\W*(?:to\s?-?\s?do|action(?:\s+items?)?|ai|next\s+steps?|follow[\s-]?ups?)\b\s*[:\-–—]", re.I)
+
+
+def signs(rows: list[tuple[Row, Marker]]) -> PageSigns:
+    content = [(r, m) for r, m in rows if sum(ch.isalnum() for ch in m.rest) >= 2]
+    if not content:
+        return PageSigns(0, 0.0, 0.0, 0, 0.0, 0.0, 0.0)
+    chars = median(sum(ch.isalnum() for ch in m.rest) for _, m in content)
+    bulleted = sum(m.bulleted or m.done is not None for _, m in content) / len(content)
+    boxes = sum(m.done is not None for _, m in content)
+    starts = [m.rest[:1] for _, m in content if m.rest[:1].isalpha()]
+    lower = sum(ch.islower() for ch in starts) / len(starts) if starts else 0.0
+    ends = sum(bool(re.search(r"[.,;\-–]\s*$", m.rest)) for _, m in content) / len(content)
+    rights = sorted(r.bbox.x2 for r, _ in content)
+    lefts = sorted(r.bbox.x for r, _ in content)
+    right = rights[int(0.8 * (len(rights) - 1))]
+    width = max(1.0, right - lefts[len(lefts) // 5])
+    fill = sum(r.bbox.x2 >= right - 0.12 * width for r, _ in content) / len(content)
+    words = [w.lower() for _, m in content for w in re.findall(r"[A-Za-z']+", m.rest)]
+    function = sum(w in _FUNCTION_WORDS for w in words) / len(words) if words else 0.0
+    return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill, function)
+
+
+def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
+    s = signs(rows)
+    if s.rows < 5:  # a few rows: a sentence or two tells itself by its pronouns and verbs
+        return PageKind.TEXT if s.function >= 0.15 and s.chars >= 12 and not s.bulleted else PageKind.LIST
+    return PageKind.TEXT if s.text_score() > 0 else PageKind.LIST
+
+
+def is_action_item(marker: Marker) -> bool:
+    """What stays a task on a page of running text."""
+    return marker.done is not None or bool(_ACTION.match(marker.rest))
+
+
+def strip_action_label(text: str) -> str:
+    m = _ACTION.match(text)
+    return text[m.end():].strip() if m else text

@@ -1,0 +1,121 @@
+"""Pages as real handwriting comes: running text, notes on a board, columns, day plans, and
+ordinary words that look like fields."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from taskocr.config import DateOrder
+from taskocr.extract.fields import parse_marker
+from taskocr.extract.layout import group_blocks, group_rows
+from taskocr.extract.page import PageKind, page_kind
+from taskocr.extract.tasks import ExtractOptions, extract_tasks
+from taskocr.model import BBox, Line
+
+REF = date(2026, 1, 10)
+OPTS = ExtractOptions(ref_date=REF, date_order=DateOrder.DMY, correct_words=False)
+TEAM = ExtractOptions(ref_date=REF, date_order=DateOrder.DMY, correct_words=False,
+                      people=("Ana", "Tom", "Hasan", "Aykut", "Liam", "Olga"))
+
+
+def line(text, x, y, w=None, h=40):
+    return Line(text, 0.9, BBox(x, y, w or 22 * len(text), h))
+
+
+PROSE = [
+    "Yesterday I walked down to the market with my",
+    "sister and we bought apples, pears and a loaf",
+    "of bread. The sun was out for the first time",
+    "in weeks, so we sat by the river and talked",
+    "about the summer, the garden and the old house.",
+    "It was a lovely day and I wanted to write it down.",
+]
+
+
+def _prose_lines(texts, x=100, width=1000):
+    return [line(t, x, 100 + 60 * i, w=width - (300 if i == len(texts) - 1 else 10 * (i % 2))) for i, t in enumerate(texts)]
+
+
+def test_a_page_of_prose_yields_no_tasks():
+    assert extract_tasks(_prose_lines(PROSE), OPTS) == []
+
+
+def test_running_text_keeps_its_explicit_action_items():
+    lines = _prose_lines(PROSE) + [line("TODO: send the photos to Ana", 100, 480), line("[ ] book the train", 100, 540),
+                                   line("Tom to send the deck by Friday", 100, 600)]
+    tasks = extract_tasks(lines, TEAM)
+    assert [t.title for t in tasks] == ["send the photos to Ana", "book the train", "send the deck"]
+    assert tasks[1].done is False
+    assert (tasks[2].assignee, tasks[2].due) == ("Tom", date(2026, 1, 16))
+
+
+def test_a_list_stays_a_list():
+    texts = ["Groceries", "milk", "eggs", "bread", "2 lemons", "washing up liquid", "coffee beans"]
+    rows = group_rows([line(t, 100, 100 + 60 * i) for i, t in enumerate(texts)])
+    assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.LIST
+    long_items = ["- Write the quarterly report for the finance team", "- Book flights and the hotel for the offsite",
+                  "- Ask Tom about the new laptop budget next week", "- Renew the parking permit before it runs out",
+                  "- Fix the leaking tap in the upstairs bathroom"]
+    assert len(extract_tasks([line(t, 100, 100 + 60 * i, w=1000) for i, t in enumerate(long_items)], OPTS)) == 5
+
+
+def _note(words_rows, x, y):
+    return [line(t, x, y + 45 * i, w=150) for i, t in enumerate(words_rows)]
+
+
+def test_notes_on_a_board_are_one_task_each_and_column_labels_are_not_tasks():
+    lines = [line("To Do", 100, 20, w=120), line("Doing", 500, 20, w=120), line("Done", 900, 20, w=120)]
+    lines += _note(["USE", "KANBAN"], 100, 120) + _note(["TRY", "KANBAN", "TOOL"], 100, 320)
+    lines += _note(["LEARN", "ABOUT", "KANBAN"], 500, 120) + _note(["GET SOME", "STICKY", "NOTES!"], 900, 120)
+    lines += _note(["GET A", "WHITE-", "BOARD"], 900, 330)
+    titles = sorted(t.title for t in extract_tasks(lines, OPTS))
+    assert titles == ["GET A WHITE- BOARD", "GET SOME STICKY NOTES", "LEARN ABOUT KANBAN", "TRY KANBAN TOOL", "USE KANBAN"]
+
+
+def test_two_columns_are_read_one_after_the_other():
+    left = [line(t, 100, 100 + 60 * i, w=380) for i, t in enumerate(["- Call the bank", "- Pay the rent", "- Book the dentist"])]
+    right = [line(t, 900, 100 + 60 * i, w=380) for i, t in enumerate(["- Buy a gift", "- Clean the car", "- Water plants"])]
+    tasks = extract_tasks(left + right, OPTS)
+    assert [t.title for t in tasks] == ["Call the bank", "Pay the rent", "Book the dentist",
+                                            "Buy a gift", "Clean the car", "Water plants"]
+
+
+def test_dates_written_far_right_stay_with_their_rows():
+    rows = [("- Get approval", "17/12/2025"), ("- Book the venue", "20/12/2025"), ("- Send invites", "2/1/2026")]
+    lines = [ln for i, (task, due) in enumerate(rows)
+             for ln in (line(task, 100, 100 + 60 * i, w=300), line(due, 1100, 102 + 60 * i, w=220))]
+    assert len(group_blocks(lines, lambda t: t[0].isdigit())) == 1
+    tasks = extract_tasks(lines, OPTS)
+    assert [(t.title, t.due) for t in tasks] == [
+        ("Get approval", date(2025, 12, 17)), ("Book the venue", date(2025, 12, 20)), ("Send invites", date(2026, 1, 2))]
+
+
+def test_a_day_plan_reads_times_as_times():
+    texts = ["10.00 - Meditation", "11.30 - Work on essay", "1.00 - Lunch", "3:15 Gym", "6pm - Dinner with Olga"]
+    tasks = extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(texts)], TEAM)
+    assert [(t.title, t.description, t.assignee, t.due) for t in tasks] == [
+        ("Meditation", "10.00", None, None), ("Work on essay", "11.30", None, None), ("Lunch", "1.00", None, None),
+        ("Gym", "3:15", None, None), ("Dinner with Olga", "6pm", None, None)]
+
+
+def test_a_date_alone_on_top_is_not_a_task():
+    lines = [line("01.04.26", 100, 40), line("- Telekom kündigen", 100, 120), line("- Saugen", 100, 180)]
+    assert [t.title for t in extract_tasks(lines, OPTS)] == ["Telekom kündigen", "Saugen"]
+
+
+@pytest.mark.parametrize("opts", [OPTS, TEAM])
+@pytest.mark.parametrize(
+    "text,title",
+    [
+        ("- Upgrade to 1.2.3", "Upgrade to 1.2.3"),
+        ("- Plan trip to Nice (France)", "Plan trip to Nice (France)"),
+        ("- Fix login bug -> see ticket", "Fix login bug -> see ticket"),
+        ("- Call the owner", "Call the owner"),
+        ("- Remember to buy milk", "Remember to buy milk"),
+    ],
+)
+def test_ordinary_words_are_not_fields(text, title, opts):
+    (task,) = extract_tasks([line(text, 100, 100), line("- Buy milk", 100, 160)], opts)[:1]
+    assert (task.title, task.assignee, task.due) == (title, None, None)
