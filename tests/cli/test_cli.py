@@ -134,3 +134,15 @@ def test_help_describes_every_command():
     assert set(described) == {"scan", *_DELEGATED}
     assert all("--help" not in text and len(text) > 15 for text in described.values()), described
     assert "exit codes:" in run.stdout and "GIF, BMP" in run.stdout
+
+
+def test_options_after_a_service_command_reach_it(monkeypatch):
+    """`taskocr serve --verbose` keeps its flag; taskocr's own -v goes before the command."""
+    pytest.importorskip("django")
+    from taskocr import cli
+    from taskocr.server import cli as server_cli
+
+    seen = []
+    monkeypatch.setattr(server_cli, "main", lambda argv: seen.append(argv) or 0)
+    assert cli.main(["-v", "serve", "--verbose", "--port", "8123"]) == 0
+    assert seen == [["serve", "--verbose", "--port", "8123"]]

@@ -6,7 +6,7 @@ from taskocr.engines.ppocr import _attach_alternatives
 from taskocr.extract.correct import choose_reading
 from taskocr.extract.tasks import ExtractOptions, extract_tasks
 from taskocr.model import (
-    AttemptStatus, BBox, EngineAttempt, ImageInfo, Line, LineKind, Priority, Reading, ScanResult, Task,
+    AttemptStatus, BBox, EngineAttempt, ImageInfo, Line, LineKind, Priority, Reading, ScanResult, Task, Word,
 )
 
 
@@ -17,7 +17,7 @@ def test_scan_result_round_trips_through_a_dict():
         lines=(
             Line("Get approval", 0.93, BBox(10, 20, 300, 40), LineKind.LIST_ITEM,
                  alternatives=(Reading("Get aproval", 0.95),)),
-            Line("Tom", 0.5, BBox(320, 20, 60, 40)),
+            Line("Tom", 0.5, BBox(320, 20, 60, 40), words=(Word("Tom", 0.5),)),
         ),
         tasks=(Task("Get approval", "", "Hasan", date(2025, 12, 17), Priority.HIGH, True, 0, 0.93,
                     BBox(10, 20, 370, 40)),),
@@ -31,6 +31,8 @@ def test_scan_result_round_trips_through_a_dict():
     assert (d["model"], d["extractor_version"]) == ("small", "0.1.0+abc")
     assert d["lines"][0]["alternatives"] == [{"text": "Get aproval", "confidence": 0.95}]
     assert "alternatives" not in d["lines"][1]  # only lines that have one carry the key
+    assert d["lines"][1]["words"] == [{"text": "Tom", "confidence": 0.5}]
+    assert "words" not in d["lines"][0]
     assert ScanResult.from_dict(d) == result
 
 

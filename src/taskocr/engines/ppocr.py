@@ -12,14 +12,16 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ..config import PPOCRConfig
+from ..config import Decoder, PPOCRConfig
 from ..errors import EngineError
 from ..model import BBox, Line, Reading
 from .base import LazyModel, package_version
+from .ctc_decode import greedy
 
 
 class PPOCREngine:
     name = "ppocr"
+    reads_with_roster = True  # recognize() takes the scan's roster (the beam decoder uses it)
 
     def __init__(self, config: PPOCRConfig | None = None):
         config = config or PPOCRConfig()
@@ -27,7 +29,9 @@ class PPOCREngine:
         self.threads = config.threads
         self.stretch = config.stretch
         self.second_stretch = config.second_stretch
+        self.beam = config.decoder is Decoder.BEAM
         self._model = LazyModel(self._build)
+        self._reader = LazyModel(self._build_reader)
 
     @property
     def model(self) -> str:
@@ -42,6 +46,11 @@ class PPOCREngine:
     def unavailable_reason(self) -> str | None:
         if importlib.util.find_spec("faster_paddle") is None:
             return "the faster-paddle package is not installed (pip install faster-paddle)"
+        if self.beam:
+            from . import ctc_rec
+
+            if (reason := ctc_rec.unavailable_reason()) is not None:
+                return f"TASKOCR_DECODER=beam: {reason}"
         return None
 
     def _build(self):
@@ -52,11 +61,24 @@ class PPOCREngine:
         except Exception as exc:
             raise EngineError(self.name, f"could not load PP-OCRv6 {self.model_size}: {exc}") from exc
 
+    def _build_reader(self):
+        from .ctc_decode import BeamDecoder
+        from .ctc_rec import CTCRecognizer
+
+        if self.model_size != "small":
+            raise EngineError(self.name, "TASKOCR_DECODER=beam reads with PP-OCRv6 small only")
+        rec = CTCRecognizer(self.threads)
+        return rec, BeamDecoder(rec.charset.labels)
+
     def load(self) -> None:
         self._model.get()
+        if self.beam:
+            self._reader.get()
 
-    def recognize(self, image: np.ndarray) -> list[Line]:
+    def recognize(self, image: np.ndarray, people: tuple[str, ...] = ()) -> list[Line]:
         engine = self._model.get()
+        if self.beam:
+            return self._recognize_beam(engine, image, people)
         # The recogniser squeezes every line to 48 px high and reads about one character per
         # 8 px of width after that; narrow, joined handwriting then loses letters at word
         # ends. Widening the page first gives each letter room (README, "Accuracy"). A second
@@ -73,9 +95,68 @@ class PPOCREngine:
         return lines
 
 
+    def _recognize_beam(self, engine, image: np.ndarray, people: tuple[str, ...]) -> list[Line]:
+        """faster-paddle finds the lines; the onnxruntime recogniser reads each box again and
+        the beam decoder turns its character probabilities into words (docs/decoding.md)."""
+        _, decoder = self._reader.get()
+        lines = []
+        for box, probs in self.read_boxes(engine, image):
+            d = decoder.decode(probs, people)
+            if d.text:
+                lines.append(Line(d.text, d.confidence, box, alternatives=d.alternatives, words=d.words))
+        return lines
+
+    def read_boxes(self, engine, image: np.ndarray) -> list[tuple[BBox, np.ndarray]]:
+        """Each line box faster-paddle finds on the widened page (in page pixels), with the
+        onnxruntime recogniser's character probabilities for it."""
+        rec, _ = self._reader.get()
+        wide = _widen(image, self.stretch)
+        try:
+            (result,) = engine.ocr_batch([_encode(wide, 1.0)], batch_size=1)
+        except Exception as exc:
+            raise EngineError(self.name, f"recognition failed: {exc}") from exc
+        boxes = [ln.bbox for ln in _lines(result, 1.0)]
+        crops = [_crop(wide, b) for b in boxes]
+        # a box taller than wide holds writing that runs up or down the page: read it turned
+        # both ways too and keep the reading with the most sure characters
+        tall = [i for i, c in enumerate(crops) if c.shape[0] > c.shape[1]]
+        turned = [np.ascontiguousarray(np.rot90(crops[i], k)) for i in tall for k in (1, 3)]
+        probs = rec.probabilities(crops + turned)
+        best = probs[: len(crops)]
+        for n, i in enumerate(tall):
+            options = [best[i], probs[len(crops) + 2 * n], probs[len(crops) + 2 * n + 1]]
+            best[i] = max(options, key=lambda p: _sureness(p, rec.charset.labels))
+        return [(BBox(b.x / self.stretch, b.y, b.width / self.stretch, b.height), p) for b, p in zip(boxes, best)]
+
+
+def _sureness(probs: np.ndarray, labels: tuple[str, ...]) -> float:
+    d = greedy(probs, labels)
+    return d.confidence * len(d.text)
+
+
+# faster-paddle's boxes are generous around the writing: trimmed top and bottom (less of the
+# neighbouring rows) and widened a little (first and last letters), the recogniser reads
+# better (real development pages: line CER 0.27 to 0.24 on one, 0.058 to 0.043 on another)
+CROP_SIDES = 0.10  # share of the box height added left and right
+CROP_TRIM = 0.10  # share of the box height cut from the top and from the bottom
+
+
+def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
+    side, trim = box.height * CROP_SIDES, box.height * CROP_TRIM
+    h, w = image.shape[:2]
+    x1, x2 = int(max(0, box.x - side)), int(min(w, box.x2 + side))
+    y1, y2 = int(max(0, box.y + trim)), int(min(h, box.y2 - trim))
+    return image[y1:max(y2, y1 + 1), x1:max(x2, x1 + 1)]
+
+
+def _widen(image: np.ndarray, stretch: float) -> np.ndarray:
+    if stretch == 1.0:
+        return image
+    return cv2.resize(image, None, fx=stretch, fy=1.0, interpolation=cv2.INTER_CUBIC)
+
+
 def _encode(image: np.ndarray, stretch: float) -> bytes:
-    if stretch != 1.0:
-        image = cv2.resize(image, None, fx=stretch, fy=1.0, interpolation=cv2.INTER_CUBIC)
+    image = _widen(image, stretch)
     # BMP is the cheapest container the wheel decodes: no compression work either way.
     ok, buf = cv2.imencode(".bmp", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
     if not ok:

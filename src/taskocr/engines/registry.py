@@ -115,8 +115,9 @@ class Registry:
                 return name
         return None
 
-    def recognize(self, image: np.ndarray, backend: str) -> "Recognition":
-        """Run the chain on one image: the first engine that is available and succeeds wins."""
+    def recognize(self, image: np.ndarray, backend: str, people: tuple[str, ...] = ()) -> "Recognition":
+        """Run the chain on one image: the first engine that is available and succeeds wins.
+        Engines that read with the roster (``reads_with_roster``) are given ``people``."""
         attempts: list[EngineAttempt] = []
         transient = False
         load_ms = 0.0
@@ -130,7 +131,10 @@ class Registry:
                 t0 = time.perf_counter()
                 self.load(engine)
                 load_ms += (time.perf_counter() - t0) * 1000
-                lines = engine.recognize(image)
+                if getattr(engine, "reads_with_roster", False):
+                    lines = engine.recognize(image, people=people)
+                else:
+                    lines = engine.recognize(image)
             except EngineError as exc:
                 transient = transient or exc.transient
                 attempts.append(EngineAttempt(name, AttemptStatus.FAILED, exc.message))

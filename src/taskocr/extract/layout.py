@@ -104,7 +104,7 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     across any gap, so a date written far right stays with its line. Blocks side by side
     are columns, and many small ones are notes on a board."""
     frags = [ln for ln in lines if ln.text.strip()]
-    parts = _clusters(frags)
+    parts = [part for col in _split_at_gutters(frags) for part in _clusters(col)]
     blocks = [Block(tuple(group_rows(p))) for p in parts]
     tall = [b for b in blocks if len(b.rows) >= 2]
     if len(blocks) < 2 or not any(_side_by_side(a, b) for a in tall for b in blocks if a is not b):
@@ -118,6 +118,39 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     if len(blocks) >= 4 and sum(small) >= 0.75 * len(blocks):  # a board: its small blocks are notes
         blocks = [Block(b.rows, note=len(b.rows) <= 6 and b.bbox.width <= 0.3 * page_width) for b in blocks]
     return _reading_order(blocks)
+
+
+def _split_at_gutters(frags: list[Line], depth: int = 2) -> list[list[Line]]:
+    """Columns written close together: split where a vertical strip runs free of writing
+    down the page while plenty is written on both sides of it."""
+    if depth == 0 or len(frags) < 8:
+        return [frags]
+    left, right = min(f.bbox.x for f in frags), max(f.bbox.x2 for f in frags)
+    height = median(f.bbox.height for f in frags)
+    bins = 200
+    step = (right - left) / bins or 1.0
+    cover = [0] * bins
+    for f in frags:
+        for i in range(int((f.bbox.x - left) / step), min(bins, int((f.bbox.x2 - left) / step) + 1)):
+            cover[i] += 1
+    best = None  # (width, start, end) of the widest free strip in the middle of the page
+    start = None
+    for i in range(int(0.2 * bins), int(0.8 * bins) + 1):
+        free = i < int(0.8 * bins) and cover[i] <= 0.03 * len(frags)
+        if free and start is None:
+            start = i
+        elif not free and start is not None:
+            if best is None or i - start > best[0]:
+                best = (i - start, start, i)
+            start = None
+    if best is None or best[0] * step < 0.8 * height:
+        return [frags]
+    cut = left + (best[1] + best[2]) / 2 * step
+    lhs = [f for f in frags if f.bbox.cx < cut]
+    rhs = [f for f in frags if f.bbox.cx >= cut]
+    if min(len(lhs), len(rhs)) < 0.2 * len(frags):
+        return [frags]
+    return _split_at_gutters(lhs, depth - 1) + _split_at_gutters(rhs, depth - 1)
 
 
 def _linked(a: BBox, b: BBox) -> bool:

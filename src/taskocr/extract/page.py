@@ -36,6 +36,7 @@ class PageSigns:
     lower_start: float  # share of rows starting in the middle of a sentence
     sentence_end: float  # share of rows ending with . , ; or a hyphen
     fill: float  # share of rows reaching close to the common right margin
+    function: float = 0.0  # share of words that are function words ("is", "she", "was", "of")
 
     def text_score(self) -> float:
         """Above 0: running text. Each term is one sign; markers weigh most."""
@@ -43,10 +44,18 @@ class PageSigns:
         return (
             0.1 * (self.chars - 26)
             + (1.0 * self.lower_start + 1.0 * self.sentence_end + 1.5 * (self.fill - 0.5) if long_rows else 0.0)
+            + 10.0 * (self.function - 0.08)
             - 4.0 * self.bulleted
             - 1.0 * min(self.boxes, 3)
         )
 
+
+# Sentences are held together by pronouns, auxiliaries and conjunctions; to-do items mostly
+# do without them ("Call the bank about the loan"), articles and prepositions they do use.
+_FUNCTION_WORDS = frozenset(
+    "am and are be been but could did does had has he her him his i if is it its me my not our she "
+    "than that their them then there these they this those was we were when which who would you your".split()
+)
 
 _ACTION = re.compile(r"^\W*(?:to\s?-?\s?do|action(?:\s+items?)?|ai|next\s+steps?|follow[\s-]?ups?)\b\s*[:\-–—]", re.I)
 
@@ -66,13 +75,15 @@ def signs(rows: list[tuple[Row, Marker]]) -> PageSigns:
     right = rights[int(0.8 * (len(rights) - 1))]
     width = max(1.0, right - lefts[len(lefts) // 5])
     fill = sum(r.bbox.x2 >= right - 0.12 * width for r, _ in content) / len(content)
-    return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill)
+    words = [w.lower() for _, m in content for w in re.findall(r"[A-Za-z']+", m.rest)]
+    function = sum(w in _FUNCTION_WORDS for w in words) / len(words) if words else 0.0
+    return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill, function)
 
 
 def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
     s = signs(rows)
-    if s.rows < 5:  # too little to tell running text from a short list
-        return PageKind.LIST
+    if s.rows < 5:  # a few rows: a sentence or two tells itself by its pronouns and verbs
+        return PageKind.TEXT if s.function >= 0.15 and s.chars >= 12 and not s.bulleted else PageKind.LIST
     return PageKind.TEXT if s.text_score() > 0 else PageKind.LIST
 
 

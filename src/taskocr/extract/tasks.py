@@ -24,7 +24,7 @@ from .fields import (
     ticked_box_guess,
     tidy,
 )
-from .layout import Row, group_blocks
+from .layout import Block, Row, group_blocks
 from .page import PageKind, is_action_item, page_kind, strip_action_label
 
 
@@ -68,7 +68,9 @@ _TASK_VERBS = set(
     "plant post practise practice prepare print publish put read recycle refill register remind remove "
     "renew rent repair replace reply research reserve return review ring run save scan schedule see "
     "sell send set share ship shop sign sort start study submit sweep take talk tell test text throw "
-    "tidy try turn update upload vacuum visit walk wash watch water write".split()
+    "tidy try turn update upload vacuum visit walk wash watch water write "
+    "build create decide define discuss edit estimate explore gather implement improve "
+    "investigate migrate polish refactor revise rewrite sync translate use validate verify".split()
 )
 
 
@@ -199,6 +201,14 @@ def _text_start(row: Row, marker: Marker) -> float:
     return row.bbox.x + row.bbox.width * consumed / max(1, len(text))
 
 
+def _board_kind(notes: list[Block]) -> PageKind:
+    """Notes on a board hold tasks when they say what to do: a storyboard, a form or a
+    mind map holds topics. Notes that open with a to-do verb tell the two apart."""
+    firsts = [re.sub(r"\W", "", (parse_marker(fold_confusables(n.rows[0].text)).rest.split() or [""])[0]).lower()
+              for n in notes]
+    return PageKind.LIST if sum(w in _TASK_VERBS for w in firsts) >= 0.25 * len(firsts) else PageKind.TEXT
+
+
 def _field_only(text: str) -> bool:
     """A short run of text that is a date, a priority or a person and little else."""
     return len(text.split()) <= 4 and _has_fields(text)
@@ -240,12 +250,12 @@ def extract_tasks(
     if opts.correct_words:
         lines = [correct.choose_reading(ln, opts.people) for ln in lines]
     blocks = group_blocks(lines, _field_only)
-    notes = any(b.note for b in blocks)
-    kind = PageKind.LIST if notes else page_kind(_marked([r for b in blocks for r in b.rows]))
+    notes = [b for b in blocks if b.note]
+    kind = _board_kind(notes) if notes else page_kind(_marked([r for b in blocks for r in b.rows]))
     classified = [
         c for b in blocks
         for c in classify([Row(tuple(f for r in b.rows for f in r.fragments))] if b.note else list(b.rows),
-                          kind, b.note, opts.people)
+                          kind, b.note and kind is PageKind.LIST, opts.people)
     ]
     tasks: list[Task] = []
     for c in classified:

@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=int(os.environ.get("TASKOCR_WORKER_CONCURRENCY", "1")),
                    help="OCR processes (each loads its own model)")
     s.add_argument("--web-workers", type=int, default=int(os.environ.get("TASKOCR_WEB_WORKERS", "2")))
-    s.add_argument("--verbose", action="store_true", help="show the worker's and web server's logs")
+    s.add_argument("-v", "--verbose", action="store_true", help="show the worker's and web server's logs")
     s.set_defaults(func=cmd_serve)
 
     w = sub.add_parser("web", help="the API server (gunicorn)")
