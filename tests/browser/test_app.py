@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import SIZES, Shooter, open_context, sign_in
+from browser_support import SIZES, Shooter, open_context, sign_in
 from support import render_list
 
 # every data-state an upload row passes through, in order (recorded by the page itself)

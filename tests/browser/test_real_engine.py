@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Shooter, open_context
+from browser_support import Shooter, open_context
 from served import Served
 from support import render_list
 
@@ -34,6 +34,14 @@ def test_a_photo_read_by_the_default_engine_reviewed_and_exported(browser, real_
     page = ctx.new_page()
     page.goto(link)
     expect(page.get_by_test_id("username")).to_have_text("local")
+    # a roster first: every upload is read against it ("(Ana)" in brackets names Ana only
+    # when the roster knows her)
+    page.get_by_role("link", name="People").click()
+    for name in ("Hasan", "Ana", "Tom"):
+        page.locator("#new-name").fill(name)
+        page.get_by_role("button", name="Add", exact=True).click()
+        expect(page.locator(f'li.person input[value="{name}"]')).to_have_count(1)
+    page.get_by_role("link", name="Capture").click()
     page.set_input_files("#file", str(photo))
     row = page.locator(".upload", has_text="todo.jpg")
     expect(row).to_have_attribute("data-state", "done", timeout=300_000)  # first use loads the model
@@ -45,6 +53,7 @@ def test_a_photo_read_by_the_default_engine_reviewed_and_exported(browser, real_
     expect(approval.locator("input[type=date]")).to_have_value("2025-12-17")
     venue = page.locator("li.task", has=page.locator('input[value="Book the venue"]'))
     expect(venue.get_by_label("Done")).to_be_checked()
+    expect(venue.get_by_label("Assignee")).to_have_value("Ana")
     expect(venue.get_by_label("Priority")).to_have_value("high")
     tasks = page.locator("li.task")
     n = tasks.count()

@@ -22,13 +22,13 @@
     };
   }
 
-  function refuse(name, why) {
-    const it = item(name);
-    it.progress(0);
+  function refused(it, why) {
+    it.li.querySelector("progress").hidden = true;
     it.state(`refused: ${why}`, "refused");
     it.li.classList.add("refused");
     it.li.setAttribute("role", "alert");
   }
+  const refuse = (name, why) => refused(item(name), why);
 
   function send(file) {
     const name = file.name || "photo";
@@ -48,15 +48,11 @@
     xhr.open("POST", "/api/upload/");
     xhr.setRequestHeader("X-CSRFToken", window.taskocr.csrf());
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) it.progress(Math.round((e.loaded / e.total) * 30)); };
-    xhr.onerror = () => it.state("refused: the server could not be reached", "refused");
+    xhr.onerror = () => refused(it, "the server could not be reached");
     xhr.onload = () => {
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-      if (xhr.status >= 400) {
-        it.li.classList.add("refused");
-        it.li.setAttribute("role", "alert");
-        return it.state(`refused: ${(body.error && body.error.message) || xhr.status}`, "refused");
-      }
+      if (xhr.status >= 400) return refused(it, (body.error && body.error.message) || `error ${xhr.status}`);
       if (xhr.status === 200) it.li.querySelector(".name").textContent += " (uploaded before)";
       follow(it, body.transaction_id);
     };
