@@ -119,7 +119,7 @@ class PPOCREngine:
         crops = [_crop(wide, b) for b in boxes]
         # a box taller than wide holds writing that runs up or down the page: read it turned
         # both ways too and keep the reading with the most sure characters
-        tall = [i for i, c in enumerate(crops) if c.shape[0] > c.shape[1]]
+        tall = [i for i, b in enumerate(boxes) if b.height > b.width]
         turned = [np.ascontiguousarray(np.rot90(crops[i], k)) for i in tall for k in (1, 3)]
         probs = rec.probabilities(crops + turned)
         best = probs[: len(crops)]
