@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import median
 
-from taskocr.config import DateOrder, PPOCRConfig, PPOCRModel, Settings
+from taskocr.config import DateOrder, Decoder, PPOCRModel, Settings
 from taskocr.errors import TaskOCRError
 from . import scoring
 from .dataset import load_truths
@@ -45,8 +45,10 @@ class EngineChoice:
 def resolve_engine(label: str) -> EngineChoice:
     """Bench aliases for engine variants that are settings, not separate engines."""
     aliases = {
-        "ppocr-tiny": ("ppocr", {"ppocr": PPOCRConfig(model=PPOCRModel.TINY)}),
-        "ppocr-small": ("ppocr", {"ppocr": PPOCRConfig(model=PPOCRModel.SMALL)}),
+        "ppocr-tiny": ("ppocr", {"ppocr": {"model": PPOCRModel.TINY}}),
+        "ppocr-small": ("ppocr", {"ppocr": {"model": PPOCRModel.SMALL}}),
+        "ppocr-greedy": ("ppocr", {"ppocr": {"decoder": Decoder.GREEDY}}),
+        "ppocr-beam": ("ppocr", {"ppocr": {"decoder": Decoder.BEAM}}),
     }
     engine, overrides = aliases.get(label, (label, {}))
     return EngineChoice(label, engine, overrides)
@@ -57,8 +59,8 @@ def make_pipeline(choice: EngineChoice):
 
     settings = Settings.from_env()
     overrides = dict(choice.overrides)
-    if "ppocr" in overrides:  # the size only; the rest of PP-OCR's settings stay the environment's
-        overrides["ppocr"] = replace(settings.ppocr, model=overrides["ppocr"].model)
+    if "ppocr" in overrides:  # only what the alias names; the rest stays the environment's
+        overrides["ppocr"] = replace(settings.ppocr, **overrides["ppocr"])
     return Pipeline(settings.with_overrides(backend=choice.engine, **overrides))
 
 

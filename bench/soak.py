@@ -9,8 +9,7 @@ readers poll job status and the job list; at half time worker 0 (its main and po
 processes) is SIGKILLed and started again. Then every accepted job must end `completed`,
 once: one job per upload, and no task position repeated within a job (a doubled run would
 repeat them). Prints upload p50/p99, reads/s, jobs/min, errors, each worker's RSS at start
-and end, and the final count. The rate limits are lifted for the run: it measures the
-service, not the limiter.
+and end, and the final count. The rate limits are lifted (see ``Service``).
 """
 
 from __future__ import annotations
@@ -50,8 +49,6 @@ def _all_jobs(c: Client, port: int) -> dict[str, dict]:
 
 
 def run(args) -> int:
-    os.environ.update(TASKOCR_UPLOAD_RATE="1000000/min", TASKOCR_API_RATE="1000000/min",
-                      TASKOCR_MAX_QUEUED_PER_USER="0")
     photos = [render_photo(i) for i in range(args.jobs)]
     workers = int(args.workers.split(",")[0])
     duration = args.soak_minutes * 60

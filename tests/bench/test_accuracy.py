@@ -9,7 +9,7 @@ import pytest
 
 from bench import accuracy, fonts
 from bench.render import render_small
-from taskocr.config import PPOCRModel
+from taskocr.config import Decoder, PPOCRModel
 
 FONT = "caveat"
 
@@ -58,9 +58,12 @@ def test_unavailable_engine_is_a_row_not_a_crash(tiny_set, tmp_path, monkeypatch
 
 def test_engine_aliases():
     tiny = accuracy.resolve_engine("ppocr-tiny")
-    assert tiny.engine == "ppocr" and tiny.overrides["ppocr"].model is PPOCRModel.TINY
+    assert tiny.engine == "ppocr" and tiny.overrides["ppocr"] == {"model": PPOCRModel.TINY}
     assert accuracy.resolve_engine("tesseract").overrides == {}
     assert accuracy.make_pipeline(tiny).settings.ppocr.model is PPOCRModel.TINY
+    # an alias changes only what it names: the decoder aliases keep the model, and back
+    beam = accuracy.make_pipeline(accuracy.resolve_engine("ppocr-beam")).settings.ppocr
+    assert beam.decoder is Decoder.BEAM and beam.model is PPOCRModel.SMALL
 
 
 def test_main_prints_table_and_json(tiny_set, tmp_path, capsys):

@@ -1,5 +1,6 @@
 """PP-OCRv6 small read through onnxruntime and decoded with the beam search (TASKOCR_DECODER=beam)."""
 
+import numpy as np
 import pytest
 from rapidfuzz import fuzz
 
@@ -73,3 +74,15 @@ def test_beam_needs_the_small_model(page):
     e = reg.engine_class("ppocr")(PPOCRConfig(decoder=Decoder.BEAM, model=PPOCRModel.TINY))
     with pytest.raises(EngineError, match="small"):
         e.load()
+
+
+def test_a_box_the_recogniser_cannot_read_keeps_faster_paddles_reading(engine, page, monkeypatch):
+    # slanted writing: the axis-aligned crop reads as "1", faster-paddle's own cut as a word
+    from taskocr.model import BBox, Line
+
+    rec, _ = engine._reader.get()
+    blank = np.zeros((6, len(rec.charset.labels)), np.float32)
+    blank[:, rec.charset.labels.index("1")] = 1.0
+    slanted = Line("meditation", 0.9, BBox(10, 10, 150, 180))
+    monkeypatch.setattr(engine, "read_boxes", lambda eng, image: [(slanted, blank)])
+    assert engine.recognize(page) == [slanted]

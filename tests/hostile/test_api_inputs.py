@@ -241,20 +241,38 @@ def alices_job(svc):
     return job["transaction_id"], job["extracted_tasks"][0]["id"]
 
 
+@pytest.fixture(scope="module")
+def alices_person(svc):
+    resp = svc.client(svc.alice).post(f"{svc.url}/api/people/", json={"name": "Hasan Okafor"})
+    assert resp.status_code == 201, resp.text
+    return resp.json()["id"]
+
+
 ROUTES = [
-    ("get", "/api/status/{job}/"), ("get", "/api/jobs/{job}/"), ("post", "/api/jobs/{job}/retry/"),
+    ("get", "/api/status/{job}/"), ("get", "/api/tasks/{task}/"), ("get", "/api/people/{person}/"),
+    ("patch", "/api/people/{person}/"), ("delete", "/api/people/{person}/"), ("get", "/api/jobs/{job}/"), ("post", "/api/jobs/{job}/retry/"),
     ("post", "/api/jobs/{job}/tasks/"), ("get", "/api/jobs/{job}/image/"), ("get", "/api/jobs/{job}/export/?format=csv"),
     ("patch", "/api/tasks/{task}/"), ("delete", "/api/tasks/{task}/"), ("delete", "/api/jobs/{job}/"),
 ]
 
 
 @pytest.mark.parametrize("method,path", ROUTES)
-def test_another_users_ids_are_404_on_every_route(intact, alices_job, method, path):
+def test_another_users_ids_are_404_on_every_route(intact, alices_job, alices_person, method, path):
     job, task = alices_job
-    url = intact.url + path.format(job=job, task=task)
+    url = intact.url + path.format(job=job, task=task, person=alices_person)
     resp = getattr(intact.client(intact.bob), method)(url, json={"task_name": "mine now"})
     _code(resp, 404, {"not_found"})
     assert intact.client(intact.alice).get(f"{intact.url}/api/jobs/{job}/").status_code == 200
+
+
+def test_another_users_job_filters_to_nothing_in_lists(intact, alices_job):
+    job, task = alices_job
+    bob = intact.client(intact.bob)
+    listed = bob.get(f"{intact.url}/api/tasks/?job={job}")
+    assert listed.status_code == 200 and task not in [t["id"] for t in listed.json()["results"]]
+    assert job not in bob.get(f"{intact.url}/api/jobs/").text
+    exported = bob.get(f"{intact.url}/api/tasks/export/?job={job}&format=json")
+    assert exported.status_code == 200 and exported.json()["tasks"] == []
 
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -72,3 +72,12 @@ def test_second_pass_readings_attach_only_to_the_box_they_cover():
     assert got[0].alternatives == (Reading("Buy milk", 0.8),)
     assert got[1].alternatives == () and got[2].alternatives == ()
     assert [ln.text for ln in got] == ["Buy milx", "Pay rent", "Fix gate"]
+
+
+def test_a_beam_decoded_line_keeps_its_reading():
+    from taskocr.model import Word
+
+    beam = Line("Schedule thekiekoff meeling", 0.97, BBox(0, 0, 400, 40),
+                alternatives=(Reading("Schedule the kickoff meeting", 0.91),),
+                words=tuple(Word(w, 0.9) for w in "Schedule thekiekoff meeling".split()))
+    assert choose_reading(beam) is beam

@@ -26,7 +26,7 @@ import numpy as np
 from ..model import Reading, Word
 
 # --- tunables, chosen on the real development pages (docs/decoding.md) -------------------------
-ALPHA = 0.5  # weight of the word LM against the recogniser (natural-log units)
+ALPHA = 0.35  # weight of the word LM against the recogniser (natural-log units)
 BETA = 1.0  # bonus per word, offsets the LM's preference for fewer, longer words
 UNK_OFFSET = -6.0  # log penalty for a word neither the lexicon nor the roster knows
 ROSTER_WEIGHT = 4.0  # hotword bonus for a roster name

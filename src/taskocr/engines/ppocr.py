@@ -100,33 +100,38 @@ class PPOCREngine:
         the beam decoder turns its character probabilities into words (docs/decoding.md)."""
         _, decoder = self._reader.get()
         lines = []
-        for box, probs in self.read_boxes(engine, image):
+        for own, probs in self.read_boxes(engine, image):
             d = decoder.decode(probs, people)
-            if d.text:
-                lines.append(Line(d.text, d.confidence, box, alternatives=d.alternatives, words=d.words))
+            if len(d.text) < len(own.text) / 2:
+                # an axis-aligned box around slanted writing: faster-paddle cut the slanted
+                # line itself, our crop holds a square of paper; keep its reading
+                lines.append(own)
+            elif d.text:
+                lines.append(Line(d.text, d.confidence, own.bbox, alternatives=d.alternatives, words=d.words))
         return lines
 
-    def read_boxes(self, engine, image: np.ndarray) -> list[tuple[BBox, np.ndarray]]:
-        """Each line box faster-paddle finds on the widened page (in page pixels), with the
-        onnxruntime recogniser's character probabilities for it."""
+    def read_boxes(self, engine, image: np.ndarray) -> list[tuple[Line, np.ndarray]]:
+        """Each line faster-paddle reads on the widened page (box in page pixels), with the
+        onnxruntime recogniser's character probabilities for the same box."""
         rec, _ = self._reader.get()
         wide = _widen(image, self.stretch)
         try:
             (result,) = engine.ocr_batch([_encode(wide, 1.0)], batch_size=1)
         except Exception as exc:
             raise EngineError(self.name, f"recognition failed: {exc}") from exc
+        own = _lines(result, self.stretch)
         boxes = [ln.bbox for ln in _lines(result, 1.0)]
         crops = [_crop(wide, b) for b in boxes]
         # a box taller than wide holds writing that runs up or down the page: read it turned
         # both ways too and keep the reading with the most sure characters
-        tall = [i for i, c in enumerate(crops) if c.shape[0] > c.shape[1]]
+        tall = [i for i, b in enumerate(boxes) if b.height > b.width]
         turned = [np.ascontiguousarray(np.rot90(crops[i], k)) for i in tall for k in (1, 3)]
         probs = rec.probabilities(crops + turned)
         best = probs[: len(crops)]
         for n, i in enumerate(tall):
             options = [best[i], probs[len(crops) + 2 * n], probs[len(crops) + 2 * n + 1]]
             best[i] = max(options, key=lambda p: _sureness(p, rec.charset.labels))
-        return [(BBox(b.x / self.stretch, b.y, b.width / self.stretch, b.height), p) for b, p in zip(boxes, best)]
+        return list(zip(own, best))
 
 
 def _sureness(probs: np.ndarray, labels: tuple[str, ...]) -> float:

@@ -124,8 +124,11 @@ _TOKEN = re.compile(r"[A-Za-z]{2,}")
 def choose_reading(line: Line, people: tuple[str, ...] = ()) -> Line:
     """The engine's reading of ``line`` that reads most like words: the larger share of its
     words known to the lexicon (or the roster), then the higher confidence. Recognisers are
-    confident about misreadings too, so confidence alone picks worse (README, "Accuracy")."""
-    if not line.alternatives:
+    confident about misreadings too, so confidence alone picks worse (README, "Accuracy").
+    A beam-decoded line (it has ``words``) already weighed its words against a lexicon and
+    the roster; its n-best are kept for review, not chosen again (real dev pages: task F1
+    0.623 re-choosing, 0.647 not)."""
+    if not line.alternatives or line.words:
         return line
     _, known = _lexicon()
     names = _name_words(people)
