@@ -131,7 +131,7 @@ def test_an_engine_that_cannot_import_declines(monkeypatch):
 
 @pytest.mark.slow
 def test_pipeline_end_to_end_with_ppocr():
-    result = Pipeline(Settings(people=())).scan(render_list(), ScanOptions(engine="ppocr", ref_date=date(2025, 12, 3)))
+    result = Pipeline(Settings(people=("Hasan", "Ana", "Tom", "Liam"))).scan(render_list(), ScanOptions(engine="ppocr", ref_date=date(2025, 12, 3)))
     names = [t.title for t in result.tasks]
     assert names[:2] == ["Get approval", "Book the venue"]
     first = result.tasks[0]

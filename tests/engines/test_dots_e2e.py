@@ -88,7 +88,7 @@ def test_cli_scan_returns_exactly_the_layouts_tasks(server, photo, monkeypatch, 
     monkeypatch.setenv("DOTS_OCR_URL", server.url)
     monkeypatch.setenv("TASKOCR_HOME", str(photo.parent))
     server.queue(Reply(cells=LAYOUT))
-    code = cli.main(["scan", "--engine", "dots", "--json", "--ref-date", "2025-12-10", str(photo)])
+    code = cli.main(["scan", "--engine", "dots", "--json", "--ref-date", "2025-12-10", "--people", "Hasan,Ana,Tom,Liam", str(photo)])
     out = capsys.readouterr().out
     assert code == 0, out
     result = json.loads(out)
@@ -105,7 +105,7 @@ def test_pipeline_boxes_land_on_the_writing(server, find_page):
     assert len(written) == len(WRITTEN)
     server.queue(Reply(cells=LAYOUT))
     settings = Settings.from_env({"DOTS_OCR_URL": server.url, "TASKOCR_FIND_PAGE": find_page})
-    result = Pipeline(settings).scan(data, ScanOptions(engine="dots", ref_date=date(2025, 12, 10)))
+    result = Pipeline(settings).scan(data, ScanOptions(engine="dots", ref_date=date(2025, 12, 10), people=("Hasan", "Ana", "Tom", "Liam")))
     assert [t.title for t in result.tasks] == [e[0] for e in EXPECTED]
     tol = 0.015 * W
     for task, line in zip(result.tasks, (2, 3, 4, 6)):
@@ -125,8 +125,8 @@ def test_auto_falls_back_per_image_when_the_server_fails(server, monkeypatch):
     monkeypatch.setattr(registry, "AUTO_ORDER", ("dots", "mock"))
     server.queue(Reply(status=500), Reply(cells=LAYOUT))
     pipeline = Pipeline(Settings.from_env({"DOTS_OCR_URL": server.url}))
-    first = pipeline.scan(photo_bytes(), ScanOptions(ref_date=date(2025, 12, 10)))
-    second = pipeline.scan(photo_bytes(), ScanOptions(ref_date=date(2025, 12, 10)))
+    first = pipeline.scan(photo_bytes(), ScanOptions(ref_date=date(2025, 12, 10), people=("Hasan", "Ana", "Tom", "Liam")))
+    second = pipeline.scan(photo_bytes(), ScanOptions(ref_date=date(2025, 12, 10), people=("Hasan", "Ana", "Tom", "Liam")))
     assert first.engine == "mock" and first.engines_tried[0].status.value == "failed"
     assert second.engine == "dots" and table([t.to_dict() for t in second.tasks]) == EXPECTED
 
@@ -136,7 +136,7 @@ def test_the_installed_command(server, photo):
     env = {**os.environ, "DOTS_OCR_URL": server.url, "TASKOCR_HOME": str(photo.parent)}
     server.queue(Reply(cells=LAYOUT))
     proc = subprocess.run(
-        [sys.executable, "-m", "taskocr.cli", "scan", "--engine", "dots", "--json", "--ref-date", "2025-12-10", str(photo)],
+        [sys.executable, "-m", "taskocr.cli", "scan", "--engine", "dots", "--json", "--ref-date", "2025-12-10", "--people", "Hasan,Ana,Tom,Liam", str(photo)],
         env=env, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
