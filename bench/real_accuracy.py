@@ -62,13 +62,15 @@ class OcrCache:
 
         inner, folder = registry.recognize, self.folder
 
-        def recognize(image, backend):
-            key = hashlib.sha256(image.tobytes() + str(image.shape).encode() + fingerprint.encode()).hexdigest()
+        def recognize(image, backend, people=()):
+            # the roster is part of the key: a decoder that reads with it gives other lines
+            salt = fingerprint + ("|" + ",".join(people) if people else "")
+            key = hashlib.sha256(image.tobytes() + str(image.shape).encode() + salt.encode()).hexdigest()
             path = folder / f"{key}.json"
             if path.is_file():
                 d = json.loads(path.read_text())
                 return Recognition(d["engine"], [Line.from_dict(x) for x in d["lines"]], ())
-            rec = inner(image, backend)
+            rec = inner(image, backend, people)
             path.write_text(json.dumps({"engine": rec.engine, "lines": [ln.to_dict() for ln in rec.lines]}))
             return rec
 
