@@ -44,6 +44,9 @@ def test_the_reading_with_more_real_words_wins_over_a_more_confident_one():
     line = _line("Schedule thekiekoff meeling", 0.97, ("Schedule the kickoff meeting", 0.91))
     assert choose_reading(line).text == "Schedule the kickoff meeting"
     assert choose_reading(line).confidence == 0.91
+    # the reading passed over stays on the line, and choosing again changes nothing
+    assert choose_reading(line).alternatives == (Reading("Schedule thekiekoff meeling", 0.97),)
+    assert choose_reading(choose_reading(line)) == choose_reading(line)
 
 
 def test_equal_word_counts_fall_back_to_confidence_and_roster_names_count_as_words():

@@ -92,6 +92,19 @@ def test_dates_written_far_right_stay_with_their_rows():
         ("Get approval", date(2025, 12, 17)), ("Book the venue", date(2025, 12, 20)), ("Send invites", date(2026, 1, 2))]
 
 
+def test_text_written_beside_a_list_is_not_glued_onto_its_rows():
+    # a list on one page of a notebook spread, a remark on the other, rows level with each other
+    lines = [line(t, 100, 100 + 60 * i, w=300) for i, t in enumerate(["[ ] call the bank", "[ ] pack the bag", "[ ] book a table"])]
+    lines += [line(t, 1300, 102 + 60 * i, w=420) for i, t in enumerate(["you cant win if you", "dont play at all"])]
+    lines.append(line("Monday 12 October", 100, 40, w=1600))  # written across both: one block
+    titles = [t.title for t in extract_tasks(lines, OPTS)]
+    assert "call the bank" in titles and "pack the bag" in titles and "book a table" in titles
+    assert not any("win" in t or "play" in t for t in titles if "bank" in t or "bag" in t)
+    # words of one line written with wide spaces stay one row
+    assert len(group_rows([line("Pick up", 100, 100, w=160), line("the parcel", 330, 104, w=200)],
+                          is_field=lambda t: False)) == 1
+
+
 def test_a_day_plan_reads_times_as_times():
     texts = ["10.00 - Meditation", "11.30 - Work on essay", "1.00 - Lunch", "3:15 Gym", "6pm - Dinner with Olga"]
     tasks = extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(texts)], TEAM)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import Levenshtein
 
-from ..model import Line
+from ..model import Line, Reading
 from .fields import tidy
 
 PERSON_CUTOFF = 75.0
@@ -140,7 +140,10 @@ def choose_reading(line: Line, people: tuple[str, ...] = ()) -> Line:
 
     best = max(line.alternatives, key=lambda r: score(r.text, r.confidence))
     if score(best.text, best.confidence) > score(line.text, line.confidence):
-        return replace(line, text=best.text, confidence=best.confidence)
+        # the readings swap places: the one passed over stays on the line for review
+        others = tuple(r for r in line.alternatives if r is not best)
+        return replace(line, text=best.text, confidence=best.confidence,
+                       alternatives=(Reading(line.text, line.confidence),) + others)
     return line
 
 
