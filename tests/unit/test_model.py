@@ -2,12 +2,17 @@
 
 from datetime import date, datetime
 
+import pytest
+
+from taskocr.config import Settings
 from taskocr.engines.ppocr import _attach_alternatives
+from taskocr.engines.registry import Recognition, Registry
 from taskocr.extract.correct import choose_reading
 from taskocr.extract.tasks import ExtractOptions, extract_tasks
 from taskocr.model import (
     AttemptStatus, BBox, EngineAttempt, ImageInfo, Line, LineKind, Priority, Reading, ScanResult, Task, Word,
 )
+from taskocr.pipeline import Pipeline, ScanOptions
 
 
 def test_scan_result_round_trips_through_a_dict():
@@ -84,3 +89,26 @@ def test_a_beam_decoded_line_keeps_its_reading():
                 alternatives=(Reading("Schedule the kickoff meeting", 0.91),),
                 words=tuple(Word(w, 0.9) for w in "Schedule thekiekoff meeling".split()))
     assert choose_reading(beam) is beam
+
+
+class _TwoReadings(Registry):
+    """A chain whose engine read one line two ways, as PP-OCR's two widenings do."""
+
+    def recognize(self, image, backend, people=()):
+        line = _line("Schedule thekiekoff meeling", 0.97, ("Schedule the kickoff meeting", 0.91))
+        return Recognition("ppocr", [line], ())
+
+
+@pytest.mark.parametrize("correct_words", [True, False])
+def test_scan_lines_carry_the_same_reading_as_the_tasks(correct_words):
+    from support import render_list
+
+    settings = Settings(backend="ppocr", correct_words=correct_words)
+    result = Pipeline(settings, _TwoReadings(settings)).scan(render_list(), ScanOptions(ref_date=date(2025, 12, 3)))
+    (line,), (task,) = result.lines, result.tasks
+    assert line.text == task.title
+    if correct_words:
+        assert line.text == "Schedule the kickoff meeting"
+        assert line.alternatives == (Reading("Schedule thekiekoff meeling", 0.97),)
+    else:
+        assert line.text == "Schedule thekiekoff meeling"
