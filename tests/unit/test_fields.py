@@ -336,3 +336,18 @@ def test_letters_from_other_scripts_are_folded():
 def test_brackets_dashes_and_lower_case_after_an_arrow_need_the_roster(text, weak):
     assert find_assignee(text).weak is weak
     assert (parse_assignee(text)[0] is None) is (weak and "->" not in text)
+
+
+@pytest.mark.parametrize(
+    "text,done,rest",
+    [
+        ("日 ADD TO BRAG", True, "ADD TO BRAG"),  # a box with a tick inside, read as a CJK glyph
+        ("田Call Bob", True, "Call Bob"),
+        ("个 gratitude", None, "gratitude"),  # a bullet read as a CJK glyph
+        ("口 Buy milk", False, "Buy milk"),  # an empty box
+        ("日本 trip", None, "日本 trip"),  # written text, not a mark
+    ],
+)
+def test_a_mark_read_as_one_cjk_glyph_before_latin_text_is_a_marker(text, done, rest):
+    m = parse_marker(text)
+    assert (m.done, m.rest) == (done, rest)

@@ -84,6 +84,11 @@ _NUMBERED = re.compile(
 )
 
 
+# The recogniser also reads Chinese, so a hand-drawn mark before Latin text often comes back
+# as one CJK glyph: a box with strokes inside as 日 田 区 回 目 (ticked), anything else as a bullet
+_CJK_MARK = re.compile(r"^(?!口)([\u2E80-\u9FFF\u3040-\u30FF])\s*(?=[A-Za-z])")  # 口: an empty box
+_CJK_TICKED = frozenset("日田区回目図囗")
+
 # what a ticked box becomes in a list of empty boxes: one stray capital or symbol
 _TICKED_GUESS = re.compile(r"^(?![AaIi0-9])([^\s\w]|[A-Z])\s+(?=\S)")
 
@@ -98,7 +103,10 @@ def ticked_box_guess(text: str) -> Marker | None:
 def parse_marker(text: str) -> Marker:
     s = text.strip()
     bulleted = False
-    m = _BULLET.match(s) or _NUMBERED.match(s)
+    m = _CJK_MARK.match(s)
+    if m and m.group(1) in _CJK_TICKED:
+        return Marker(True, True, s[m.end():].strip())
+    m = m or _BULLET.match(s) or _NUMBERED.match(s)
     if m:
         bulleted, s = True, s[m.end():]
     for pattern, done in ((_CHECKED_BOX, True), (_TICK, True), (_EMPTY_BOX, False)):
