@@ -80,8 +80,7 @@ def group_rows(lines: list[Line], *, min_overlap: float = 0.45,
 
 
 def _far_apart(frag: Line, row: list[Line], is_field: Callable[[str], bool]) -> bool:
-    nearest = min(row, key=lambda f: max(f.bbox.x - frag.bbox.x2, frag.bbox.x - f.bbox.x2))
-    gap = max(nearest.bbox.x - frag.bbox.x2, frag.bbox.x - nearest.bbox.x2)
+    gap, nearest = min(((_hgap(frag.bbox, f.bbox), f) for f in row), key=lambda pair: pair[0])
     h = max(frag.bbox.height, nearest.bbox.height)
     return gap > ROW_GAP * h and not is_field(frag.text) and not is_field(nearest.text)
 
@@ -170,9 +169,14 @@ def _split_at_gutters(frags: list[Line], depth: int = 2) -> list[list[Line]]:
     return _split_at_gutters(lhs, depth - 1) + _split_at_gutters(rhs, depth - 1)
 
 
+def _hgap(a: BBox, b: BBox) -> float:
+    """Horizontal space between two boxes; below 0 where they overlap."""
+    return max(a.x, b.x) - min(a.x2, b.x2)
+
+
 def _linked(a: BBox, b: BBox) -> bool:
     h = min(a.height, b.height)
-    hgap = max(a.x, b.x) - min(a.x2, b.x2)
+    hgap = _hgap(a, b)
     vgap = max(a.y, b.y) - min(a.y2, b.y2)
     if a.vertical_overlap(b) >= 0.45 and hgap <= 1.5 * h:
         return True  # neighbours on one row
