@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import resource
 import subprocess
 import sys
@@ -67,8 +68,30 @@ def _child_env() -> dict:
     return env
 
 
+def machine() -> dict:
+    """What the timings depend on besides the code: the CPU, its vector extensions (the ONNX
+    kernels pick AVX-512 or AVX2 paths by them) and how busy the machine was at the start."""
+    info = {"cpus": os.cpu_count(), "cpu": platform.processor() or platform.machine(), "vector": []}
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        text = ""
+    for row in text.splitlines():
+        key, _, value = row.partition(":")
+        if key.strip() == "model name":
+            info["cpu"] = value.strip()
+        elif key.strip() == "flags":
+            flags = set(value.split())
+            info["vector"] = sorted(f for f in flags if f in {"avx2", "avx512f", "avx512_vnni", "avx512vnni", "fma"})
+            break
+    if hasattr(os, "getloadavg"):
+        info["load_1min"] = round(os.getloadavg()[0], 2)
+    return info
+
+
 def run(engines: list[str], data_dir: Path = DEFAULT_DATA, count: int = 10, min_mp: float = 0.0) -> dict:
     rows = []
+    host = machine()
     for label in engines:
         cmd = [sys.executable, "-m", "bench.speed", "--child", label, "--data", str(data_dir),
                "-n", str(count), "--min-mp", str(min_mp)]
@@ -77,13 +100,16 @@ def run(engines: list[str], data_dir: Path = DEFAULT_DATA, count: int = 10, min_
             rows.append({"engine": label, "failed": proc.stderr.strip().splitlines()[-1:] or ["?"]})
             continue
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    return {"data": str(data_dir), "count": count, "min_mp": min_mp, "engines": rows}
+    return {"data": str(data_dir), "count": count, "min_mp": min_mp, "machine": host, "engines": rows}
 
 
 def format_table(report: dict) -> str:
     cols = " ".join(f"{s:>8}" for s in STAGES)
     head = f"{'engine':<12} {'images':>6} {'MP':>5} {'load s':>7} {cols} {'x first':>7} {'peak RSS':>9}"
-    out = ["median milliseconds per stage (model loaded and warmed up first)", head, "-" * len(head)]
+    host = report.get("machine") or {}
+    out = [f"machine: {host.get('cpu', '?')}, {host.get('cpus', '?')} cores, "
+           f"{'+'.join(host.get('vector') or ['no AVX2'])}, load {host.get('load_1min', '?')} at start",
+           "median milliseconds per stage (model loaded and warmed up first)", head, "-" * len(head)]
     first = None
     for r in report["engines"]:
         if "median_ms" not in r:
