@@ -61,6 +61,26 @@ def test_a_list_stays_a_list():
     assert len(extract_tasks([line(t, 100, 100 + 60 * i, w=1000) for i, t in enumerate(long_items)], OPTS)) == 5
 
 
+JOURNAL = [  # a diary kept in a narrow column: short rows, but sentences
+    "Ardis is sick this morning", "With a bad ear-ache", "She is resting at the", "Moment. Here are three",
+    "Or four of the boys", "In the yard with Tom", "Mother came for tea", "Rain all day again",
+]
+
+
+def test_a_journal_in_short_rows_is_running_text():
+    rows = group_rows([line(t, 100, 100 + 60 * i, w=22 * len(t)) for i, t in enumerate(JOURNAL)])
+    assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.TEXT
+    lines = [line(t, 100, 100 + 60 * i, w=22 * len(t)) for i, t in enumerate(JOURNAL)]
+    assert [t.title for t in extract_tasks(lines + [line("TODO: call the doctor", 100, 100 + 60 * len(JOURNAL))], OPTS)] == [
+        "call the doctor"]
+    assert len(extract_tasks(lines, OPTS)) == 0
+    # the same row lengths holding to-do items stay a list
+    todo = ["Call the doctor at nine", "Buy bread and the milk", "Pay the gas bill online", "Book a table for Friday",
+            "Return the library books", "Ask about the new car", "Fix the kitchen drawer", "Water the garden"]
+    rows = group_rows([line(t, 100, 100 + 60 * i, w=22 * len(t)) for i, t in enumerate(todo)])
+    assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.LIST
+
+
 def _note(words_rows, x, y):
     return [line(t, x, y + 45 * i, w=150) for i, t in enumerate(words_rows)]
 
