@@ -94,6 +94,14 @@ def test_notes_on_a_board_are_one_task_each_and_column_labels_are_not_tasks():
     assert titles == ["GET A WHITE- BOARD", "GET SOME STICKY NOTES", "LEARN ABOUT KANBAN", "TRY KANBAN TOOL", "USE KANBAN"]
 
 
+def test_notes_in_a_done_column_are_done():
+    lines = [line("To Do", 100, 20, w=120), line("Doing", 500, 20, w=120), line("Done", 900, 20, w=120)]
+    lines += _note(["BUY", "BULBS"], 100, 120) + _note(["CALL", "BOB"], 500, 120)
+    lines += _note(["EMAIL", "MIKE"], 900, 120) + _note(["RENEW", "SKYPE"], 870, 330)
+    tasks = {t.title: t.done for t in extract_tasks(lines, OPTS)}
+    assert tasks == {"BUY BULBS": False, "CALL BOB": False, "EMAIL MIKE": True, "RENEW SKYPE": True}
+
+
 def test_two_columns_are_read_one_after_the_other():
     left = [line(t, 100, 100 + 60 * i, w=380) for i, t in enumerate(["- Call the bank", "- Pay the rent", "- Book the dentist"])]
     right = [line(t, 900, 100 + 60 * i, w=380) for i, t in enumerate(["- Buy a gift", "- Clean the car", "- Water plants"])]

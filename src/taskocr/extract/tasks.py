@@ -257,10 +257,11 @@ def extract_tasks(
         for c in classify([Row(tuple(f for r in b.rows for f in r.fragments))] if b.note else list(b.rows),
                           kind, b.note and kind is PageKind.LIST, opts.people)
     ]
+    columns = _board_columns(classified) if notes and kind is PageKind.LIST else {}
     tasks: list[Task] = []
-    for c in classified:
+    for i, c in enumerate(classified):
         if c.role is Role.TASK:
-            task = _parse_task(c, opts, len(tasks), struck)
+            task = _parse_task(c, opts, len(tasks), struck, columns.get(i))
             if task is not None:
                 tasks.append(task)
         elif c.role is Role.CONTINUATION and tasks:
@@ -276,7 +277,31 @@ _LEAD_TIME = re.compile(
 )
 
 
-def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Task | None:
+# a board's column that holds finished work: its notes are done
+_DONE_COLUMN = re.compile(r"^\W*(?:done|finished|completed?|closed|shipped|erledigt)\W*$", re.I)
+
+
+def _board_columns(classified: list[_Classified]) -> dict[int, str]:
+    """The label of the column each note on a board stands in (kanban: "To Do", "Doing",
+    "Done"): the label above the note that shares most of its width with it."""
+    labels = [c for c in classified if c.role is Role.HEADING]
+    out = {}
+    for i, c in enumerate(classified):
+        if c.role is not Role.TASK:
+            continue
+        box = c.row.bbox
+        best, best_overlap = None, 0.0
+        for lab in labels:
+            lb = lab.row.bbox
+            overlap = min(box.x2, lb.x2) - max(box.x, lb.x)
+            if lb.y2 <= box.y + 0.5 * lb.height and overlap > best_overlap:
+                best, best_overlap = lab, overlap
+        if best is not None:
+            out[i] = best.marker.rest
+    return out
+
+
+def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck, column: str | None = None) -> Task | None:
     text = strip_action_label(c.marker.rest)
     at = _LEAD_TIME.match(text)
     if at:  # the time is when, not what: it goes to the description
@@ -312,7 +337,7 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck) -> Tas
         due=due,
         priority=priority or Priority.MEDIUM,
         description=at.group(1) if at else "",
-        done=bool(c.marker.done) or bool(struck and struck(c.row.bbox)),
+        done=bool(c.marker.done) or bool(struck and struck(c.row.bbox)) or bool(column and _DONE_COLUMN.match(column)),
         position=index,
         confidence=c.row.confidence,
         bbox=c.row.bbox,
