@@ -54,6 +54,11 @@ REF = date(2025, 12, 3)  # a Wednesday
         ("s. Buy milk", True, None, "Buy milk"),  # "5." read as "s."
         ("[I Buy milk", True, False, "Buy milk"),  # "]" read as "I"
         ("[xI Buy milk", True, True, "Buy milk"),
+        ("x closures", True, True, "closures"),  # a bullet journal's cross: done
+        ("X standup", True, True, "standup"),
+        ("* x writing with an editor", True, True, "writing with an editor"),
+        ("x-ray the parcel", False, None, "x-ray the parcel"),  # a word, not a mark
+        ("X 2 eggs", False, None, "X 2 eggs"),
     ],
 )
 def test_marker(text, bulleted, done, rest):

@@ -89,6 +89,9 @@ _NUMBERED = re.compile(
 _CJK_MARK = re.compile(r"^(?!口)([\u2E80-\u9FFF\u3040-\u30FF])\s*(?=[A-Za-z])")  # 口: an empty box
 _CJK_TICKED = frozenset("日田区回目図囗")
 
+# a bullet journal's cross: "x closures", "X standup" (done); a bullet may stand before it
+_CROSS = re.compile(r"^[xX×✗✘]\s+(?=[A-Za-z]{2})")
+
 # what a ticked box becomes in a list of empty boxes: one stray capital or symbol
 _TICKED_GUESS = re.compile(r"^(?![AaIi0-9])([^\s\w]|[A-Z])\s+(?=\S)")
 
@@ -109,6 +112,9 @@ def parse_marker(text: str) -> Marker:
     m = m or _BULLET.match(s) or _NUMBERED.match(s)
     if m:
         bulleted, s = True, s[m.end():]
+    m = _CROSS.match(s)
+    if m:
+        return Marker(True, True, s[m.end():].strip())
     for pattern, done in ((_CHECKED_BOX, True), (_TICK, True), (_EMPTY_BOX, False)):
         m = pattern.match(s)
         if m:
