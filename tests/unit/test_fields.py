@@ -59,6 +59,9 @@ REF = date(2025, 12, 3)  # a Wednesday
         ("* x writing with an editor", True, True, "writing with an editor"),
         ("x-ray the parcel", False, None, "x-ray the parcel"),  # a word, not a mark
         ("X 2 eggs", False, None, "X 2 eggs"),
+        ("xii) medicines", True, None, "medicines"),  # roman numerals number a list too
+        ("iv. Call the bank", True, None, "Call the bank"),
+        ("mix the paint", False, None, "mix the paint"),
     ],
 )
 def test_marker(text, bulleted, done, rest):
@@ -349,6 +352,7 @@ def test_brackets_dashes_and_lower_case_after_an_arrow_need_the_roster(text, wea
         ("日 ADD TO BRAG", True, "ADD TO BRAG"),  # a box with a tick inside, read as a CJK glyph
         ("田Call Bob", True, "Call Bob"),
         ("个 gratitude", None, "gratitude"),  # a bullet read as a CJK glyph
+        ("我 - Nach Wohnungen", None, "Nach Wohnungen"),  # a glyph, then the dash after it
         ("口 Buy milk", False, "Buy milk"),  # an empty box
         ("日本 trip", None, "日本 trip"),  # written text, not a mark
     ],

@@ -80,13 +80,14 @@ _TICK = re.compile(rf"^[{_TICKS}]\s*")
 _BULLET = re.compile(r"^(?:[-–—•*·∙●○◦▪■>~=+]{1,2}(?=\s|[A-Za-z(\[])|[-–—•*·]\s)\s*")
 # "1." is often read as "I." or "l."; a bullet dot "•" as a plain "." before a capital
 _NUMBERED = re.compile(
-    r"^(?:\d{1,2}|[a-hA-H]|[Il|sSzZ])\s?[.)](?=\s|[A-Za-z])\s*|^[.,](?=\s?[A-Za-z])\s*"
+    r"^(?:\d{1,2}|[a-hA-H]|[Il|sSzZ]|(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv))\s?[.)](?=\s|[A-Za-z])\s*"
+    r"|^[.,](?=\s?[A-Za-z])\s*"
 )
 
 
 # The recogniser also reads Chinese, so a hand-drawn mark before Latin text often comes back
 # as one CJK glyph: a box with strokes inside as 日 田 区 回 目 (ticked), anything else as a bullet
-_CJK_MARK = re.compile(r"^(?!口)([\u2E80-\u9FFF\u3040-\u30FF])\s*(?=[A-Za-z])")  # 口: an empty box
+_CJK_MARK = re.compile(r"^(?!口)([\u2E80-\u9FFF\u3040-\u30FF])\s*(?:[-–—•*·]\s*)?(?=[A-Za-z])")  # 口: an empty box
 _CJK_TICKED = frozenset("日田区回目図囗")
 
 # a bullet journal's cross: "x closures", "X standup" (done); a bullet may stand before it
