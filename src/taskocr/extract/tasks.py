@@ -337,7 +337,7 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck, column
         due=due,
         priority=priority or Priority.MEDIUM,
         description=at.group(1) if at else "",
-        done=bool(c.marker.done) or bool(struck and struck(c.row.bbox)) or bool(column and _DONE_COLUMN.match(column)),
+        done=bool(c.marker.done or (struck and struck(c.row.bbox)) or (column and _DONE_COLUMN.match(column))),
         position=index,
         confidence=c.row.confidence,
         bbox=c.row.bbox,
