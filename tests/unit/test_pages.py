@@ -102,6 +102,16 @@ def test_notes_in_a_done_column_are_done():
     assert tasks == {"BUY BULBS": False, "CALL BOB": False, "EMAIL MIKE": True, "RENEW SKYPE": True}
 
 
+def test_a_chore_board_with_misread_verbs_is_still_a_board_of_tasks():
+    lines = _note(["Vacoum", "Hall"], 100, 120) + _note(["Sweap", "Kitchen"], 500, 120)
+    lines += _note(["Roomy", "Closet"], 100, 400) + _note(["Enpty", "Dishwasher"], 500, 400)
+    assert len(extract_tasks(lines, OPTS)) == 4
+    # a board of topics stays one: its notes name things, they do not say what to do
+    topics = _note(["INTRO", "BENEFITS"], 100, 120) + _note(["DESIGN", "PRINCIPLES"], 500, 120)
+    topics += _note(["BIG", "PICTURES"], 100, 400) + _note(["CLOSE", "Resources"], 500, 400)
+    assert extract_tasks(topics, OPTS) == []
+
+
 def test_two_columns_are_read_one_after_the_other():
     left = [line(t, 100, 100 + 60 * i, w=380) for i, t in enumerate(["- Call the bank", "- Pay the rent", "- Book the dentist"])]
     right = [line(t, 900, 100 + 60 * i, w=380) for i, t in enumerate(["- Buy a gift", "- Clean the car", "- Water plants"])]

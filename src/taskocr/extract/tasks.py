@@ -17,6 +17,7 @@ from .fields import (
     Marker,
     fold_confusables,
     find_assignee,
+    near_keyword,
     parse_assignee,
     parse_marker,
     parse_priority,
@@ -206,7 +207,14 @@ def _board_kind(notes: list[Block]) -> PageKind:
     mind map holds topics. Notes that open with a to-do verb tell the two apart."""
     firsts = [re.sub(r"\W", "", (parse_marker(fold_confusables(n.rows[0].text)).rest.split() or [""])[0]).lower()
               for n in notes]
-    return PageKind.LIST if sum(w in _TASK_VERBS for w in firsts) >= 0.25 * len(firsts) else PageKind.TEXT
+    verbs = sum(w in _TASK_VERBS or _misread_verb(w) for w in firsts)
+    return PageKind.LIST if verbs >= 0.25 * len(firsts) else PageKind.TEXT
+
+
+def _misread_verb(word: str) -> bool:
+    """A to-do verb with one letter misread ("Vacoum", "Sweap"): marker on a sticky note is
+    read no better than pen on paper, and one note more or less decides a board."""
+    return len(word) >= 5 and near_keyword(word, _TASK_VERBS, lambda k: 1 if len(k) >= 5 else 0) is not None
 
 
 def _field_only(text: str) -> bool:
