@@ -112,6 +112,13 @@ def test_a_chore_board_with_misread_verbs_is_still_a_board_of_tasks():
     assert extract_tasks(topics, OPTS) == []
 
 
+def test_notes_written_one_word_to_a_line_are_still_notes():
+    lines = _note(["DRAFT", "POST", "ON", "EVERNOTE", "KANBAN"], 100, 120) + _note(["CALL", "BOB"], 500, 120)
+    lines += _note(["EMAIL", "JOAN", "RE", "NEW", "CARDS"], 100, 420) + _note(["BUY", "BULBS"], 500, 420)
+    assert sorted(t.title for t in extract_tasks(lines, OPTS)) == [
+        "BUY BULBS", "CALL BOB", "DRAFT POST ON EVERNOTE KANBAN", "EMAIL JOAN RE NEW CARDS"]
+
+
 def test_two_columns_are_read_one_after_the_other():
     left = [line(t, 100, 100 + 60 * i, w=380) for i, t in enumerate(["- Call the bank", "- Pay the rent", "- Book the dentist"])]
     right = [line(t, 900, 100 + 60 * i, w=380) for i, t in enumerate(["- Buy a gift", "- Clean the car", "- Water plants"])]

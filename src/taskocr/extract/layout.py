@@ -112,6 +112,9 @@ class Block:
         return BBox.union(r.bbox for r in self.rows)
 
 
+NOTE_ROWS = 6  # the most rows a sticky note holds
+
+
 def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda text: False) -> list[Block]:
     """Rows per block, blocks in reading order (columns left to right, each top to bottom).
 
@@ -129,10 +132,11 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     if len(blocks) < 2:
         return blocks
     page_width = BBox.union(b.bbox for b in blocks).width
-    # a note is a few short lines; a line of prose or of a page in a two-page spread is wider
-    small = [len(b.rows) <= 4 and b.bbox.width <= 0.3 * page_width for b in blocks]
+    # a note is a few short lines (marker on a sticky note: often one word to a line); a line
+    # of prose or of a page in a two-page spread is wider
+    small = [len(b.rows) <= NOTE_ROWS and b.bbox.width <= 0.3 * page_width for b in blocks]
     if len(blocks) >= 4 and sum(small) >= 0.75 * len(blocks):  # a board: its small blocks are notes
-        blocks = [Block(b.rows, note=len(b.rows) <= 6 and b.bbox.width <= 0.3 * page_width) for b in blocks]
+        blocks = [Block(b.rows, note=is_small) for b, is_small in zip(blocks, small)]
     return _reading_order(blocks)
 
 
