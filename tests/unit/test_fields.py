@@ -195,6 +195,9 @@ def test_priority(text, priority, rest):
         ("Get approval Friday", "dmy", date(2025, 12, 5), "Get approval"),
         ("Get approval by Friday", "dmy", date(2025, 12, 5), "Get approval"),
         ("Get approval by Wednesday", "dmy", date(2025, 12, 10), "Get approval"),  # not today
+        ("THE SUN EATER: EMPIRE OF SILENCE", "dmy", None, "THE SUN EATER: EMPIRE OF SILENCE"),  # a word
+        ("Call Ana Fri", "dmy", date(2025, 12, 5), "Call Ana"),  # a short weekday at the end is one
+        ("Gym on Wed evening", "dmy", date(2025, 12, 10), "Gym evening"),
         ("Get approval today", "dmy", REF, "Get approval"),
         ("Get approval tomorrow", "dmy", date(2025, 12, 4), "Get approval"),
         ("Get approval next week", "dmy", date(2025, 12, 10), "Get approval"),

@@ -222,6 +222,15 @@ def _fix_last_word(text: str) -> str:
     return text
 
 
+# a weekday cut to three letters is also a word ("sun", "sat", "wed"): alone in the middle of
+# a line, with no "by" or "due" before it, it is read as the word
+_SHORT_DAY = re.compile(r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)", re.I)
+
+
+def _inside(text: str, m: re.Match) -> bool:
+    return bool(re.search(r"\w", text[: m.start()])) and bool(re.search(r"\w", text[m.end():]))
+
+
 def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
     # handwriting squeezes "by"/"due" onto the date: "byThursday", "Due5/12"
     text = re.sub(r"\b([Bb]y|[Dd]ue|DUE|BY)(?=[A-Z0-9])", r"\1 ", text)
@@ -248,6 +257,8 @@ def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
             if d:
                 candidates.append((m, d))
     for m in _RELATIVE.finditer(text):
+        if _SHORT_DAY.fullmatch(m.group(1)) and m.start(1) == m.start() and _inside(text, m):
+            continue  # "THE SUN EATER", "SAT on the bench": a word, not a weekday
         d = _relative(m.group(1), ref, order)
         if d:
             candidates.append((m, d))
