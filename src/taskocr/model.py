@@ -92,6 +92,10 @@ class BBox:
         union = self.width * self.height + other.width * other.height - inter
         return inter / union if union > 0 else 0.0
 
+    def hgap(self, other: "BBox") -> float:
+        """Horizontal space between the two boxes; below 0 by as much as they overlap."""
+        return max(self.x, other.x) - min(self.x2, other.x2)
+
     def vertical_overlap(self, other: "BBox") -> float:
         """Overlap of the two boxes' vertical extents, as a share of the shorter one."""
         inter = min(self.y2, other.y2) - max(self.y, other.y)

@@ -43,7 +43,8 @@ _NAMED = re.compile(
     rf"{_LEAD}\b(?:{_DAY}[\s,]*(?:of\s+)?({_MONTHS})|({_MONTHS})\s*{_DAY})(?:,?\s*(20\d\d))?\b",
     re.I,
 )
-_WEEKDAYS = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?"
+_SHORT_DAYS = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
+_WEEKDAYS = rf"{_SHORT_DAYS}(?:day|sday|nesday|rsday|urday)?"
 _RELATIVE = re.compile(
     rf"{_LEAD}\b(today|tonight|tomorrow|tmrw|tmr|next\s+w[eo][ec]k|this\s+week|end\s+of\s+(?:the\s+)?week|eow"
     rf"|(?:next\s+|this\s+)?{_WEEKDAYS})\b\.?",
@@ -224,7 +225,7 @@ def _fix_last_word(text: str) -> str:
 
 # a weekday cut to three letters is also a word ("sun", "sat", "wed"): alone in the middle of
 # a line, with no "by" or "due" before it, it is read as the word
-_SHORT_DAY = re.compile(r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)", re.I)
+_SHORT_DAY = re.compile(_SHORT_DAYS, re.I)
 
 
 def _inside(text: str, m: re.Match) -> bool:

@@ -80,14 +80,13 @@ def group_rows(lines: list[Line], *, min_overlap: float = 0.45,
 
 
 def _far_apart(frag: Line, row: list[Line], is_field: Callable[[str], bool]) -> bool:
-    gap, nearest = min(((_hgap(frag.bbox, f.bbox), f) for f in row), key=lambda pair: pair[0])
+    gap, nearest = min(((frag.bbox.hgap(f.bbox), f) for f in row), key=lambda pair: pair[0])
     h = max(frag.bbox.height, nearest.bbox.height)
     return gap > ROW_GAP * h and not is_field(frag.text) and not is_field(nearest.text)
 
 
 def _overlaps_horizontally(a: BBox, b: BBox) -> bool:
-    inter = min(a.x2, b.x2) - max(a.x, b.x)
-    return inter > 0.3 * min(a.width, b.width)
+    return -a.hgap(b) > 0.3 * min(a.width, b.width)
 
 
 def _row_overlap(box: BBox, band: BBox, row: list[Line]) -> float:
@@ -173,14 +172,9 @@ def _split_at_gutters(frags: list[Line], depth: int = 2) -> list[list[Line]]:
     return _split_at_gutters(lhs, depth - 1) + _split_at_gutters(rhs, depth - 1)
 
 
-def _hgap(a: BBox, b: BBox) -> float:
-    """Horizontal space between two boxes; below 0 where they overlap."""
-    return max(a.x, b.x) - min(a.x2, b.x2)
-
-
 def _linked(a: BBox, b: BBox) -> bool:
     h = min(a.height, b.height)
-    hgap = _hgap(a, b)
+    hgap = a.hgap(b)
     vgap = max(a.y, b.y) - min(a.y2, b.y2)
     if a.vertical_overlap(b) >= 0.45 and hgap <= 1.5 * h:
         return True  # neighbours on one row
@@ -241,7 +235,7 @@ def _reading_order(blocks: list[Block]) -> list[Block]:
     for b in sorted(blocks, key=lambda b: b.bbox.x):
         for col in columns:
             span = BBox.union(x.bbox for x in col)
-            if min(span.x2, b.bbox.x2) - max(span.x, b.bbox.x) > 0.3 * min(span.width, b.bbox.width):
+            if _overlaps_horizontally(span, b.bbox):
                 col.append(b)
                 break
         else:

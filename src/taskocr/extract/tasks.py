@@ -298,14 +298,10 @@ def _board_columns(classified: list[_Classified]) -> dict[int, str]:
         if c.role is not Role.TASK:
             continue
         box = c.row.bbox
-        best, best_overlap = None, 0.0
-        for lab in labels:
-            lb = lab.row.bbox
-            overlap = min(box.x2, lb.x2) - max(box.x, lb.x)
-            if lb.y2 <= box.y + 0.5 * lb.height and overlap > best_overlap:
-                best, best_overlap = lab, overlap
-        if best is not None:
-            out[i] = best.marker.rest
+        above = [lab for lab in labels
+                 if lab.row.bbox.y2 <= box.y + 0.5 * lab.row.bbox.height and box.hgap(lab.row.bbox) < 0]
+        if above:
+            out[i] = min(above, key=lambda lab: box.hgap(lab.row.bbox)).marker.rest
     return out
 
 
