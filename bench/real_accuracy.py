@@ -69,9 +69,11 @@ class OcrCache:
             path = folder / f"{key}.json"
             if path.is_file():
                 d = json.loads(path.read_text())
-                return Recognition(d["engine"], [Line.from_dict(x) for x in d["lines"]], ())
+                return Recognition(d["engine"], [Line.from_dict(x) for x in d["lines"]], (),
+                                   separated=tuple(Line.from_dict(x) for x in d.get("separated", ())))
             rec = inner(image, backend, people)
-            path.write_text(json.dumps({"engine": rec.engine, "lines": [ln.to_dict() for ln in rec.lines]}))
+            path.write_text(json.dumps({"engine": rec.engine, "lines": [ln.to_dict() for ln in rec.lines],
+                                        "separated": [ln.to_dict() for ln in rec.separated]}))
             return rec
 
         registry.recognize = recognize

@@ -173,6 +173,16 @@ class Line:
 
 
 @dataclass(frozen=True)
+class PageText:
+    """A page an engine segmented two ways. ``lines`` is its reading; ``separated`` the same
+    page read widened, where the detector keeps writing on side-by-side notes apart, so the
+    extractor can take that segmentation for a board of notes (``extract.pick_layout``)."""
+
+    lines: tuple[Line, ...]
+    separated: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
 class Task:
     """One task read from the page. The service maps these names onto its API's own."""
 

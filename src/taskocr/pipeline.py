@@ -13,7 +13,7 @@ from .config import DateOrder, Settings
 from .engines.registry import Registry
 from .extract import extractor_version
 from .extract.correct import choose_reading
-from .extract.tasks import ExtractOptions, extract_tasks
+from .extract.tasks import ExtractOptions, extract_tasks, pick_layout
 from .model import ScanResult
 
 
@@ -74,7 +74,7 @@ class Pipeline:
             timer.ms["ocr"] -= rec.load_ms
             timer.ms["load"] = rec.load_ms
         with timer.stage("extract"):
-            lines = list(rec.lines)
+            lines = pick_layout(rec.lines, rec.separated, people)
             if s.correct_words:
                 # the reading that reads most like words is the line's text everywhere, in
                 # `lines` as in the tasks (real dev pages: line CER 0.213 to 0.202)

@@ -10,7 +10,7 @@ from taskocr import imaging
 from taskocr.config import PPOCRConfig, PPOCRModel, Settings, TesseractConfig
 from taskocr.engines import registry as reg
 from taskocr.errors import EngineError, NoEngineAvailable
-from taskocr.model import AttemptStatus
+from taskocr.model import AttemptStatus, PageText
 from taskocr.pipeline import Pipeline, ScanOptions
 
 from support import LIST_LINES, render_list
@@ -29,7 +29,7 @@ def joined_text(lines):
 def test_ppocr_reads_a_rendered_list(model):
     engine = reg.engine_class("ppocr")(PPOCRConfig(model=model))
     assert engine.unavailable_reason() is None
-    lines = engine.recognize(page_rgb())
+    lines = engine.recognize(page_rgb()).lines
     text = joined_text(lines)
     assert fuzz.partial_ratio("Get approval", text) > 90
     assert fuzz.ratio(" ".join(s.strip() for s in LIST_LINES), text) > 80
@@ -39,15 +39,26 @@ def test_ppocr_reads_a_rendered_list(model):
 
 
 @pytest.mark.slow
-def test_ppocr_second_pass_adds_other_readings_and_can_be_turned_off():
+def test_ppocr_second_pass_adds_other_readings_and_a_widened_segmentation():
     page = page_rgb()
     two = reg.engine_class("ppocr")(PPOCRConfig()).recognize(page)
     one = reg.engine_class("ppocr")(PPOCRConfig(second_stretch=0)).recognize(page)
-    # the first pass is the same either way; the second only adds readings that differ
-    assert [(ln.text, ln.bbox) for ln in two] == [(ln.text, ln.bbox) for ln in one]
+    assert isinstance(two, PageText) and isinstance(one, list)
+    # the first reading is the same either way; the second only adds readings that differ
+    assert [(ln.text, ln.bbox) for ln in two.lines] == [(ln.text, ln.bbox) for ln in one]
     assert all(not ln.alternatives for ln in one)
-    for ln in two:
+    for ln in two.lines:
         assert all(alt.text != ln.text and 0.0 <= alt.confidence <= 1.0 for alt in ln.alternatives)
+    # the widened reading's boxes are mapped back onto the page
+    assert fuzz.partial_ratio("Get approval", joined_text(two.separated)) > 90
+    assert all(0 <= ln.bbox.x and ln.bbox.x2 <= 1600 for ln in two.separated)
+    # a second reading narrower than the first only gives alternatives
+    narrower = reg.engine_class("ppocr")(PPOCRConfig(stretch=1.5, second_stretch=1.25)).recognize(page)
+    assert isinstance(narrower, list)
+    # the chain hands both segmentations on
+    rec = reg.Registry(Settings()).recognize(page, "ppocr")
+    assert [ln.text for ln in rec.lines] == [ln.text for ln in two.lines]
+    assert [ln.text for ln in rec.separated] == [ln.text for ln in two.separated]
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from taskocr.config import DateOrder
 from taskocr.extract.fields import parse_marker
 from taskocr.extract.layout import group_blocks, group_rows
 from taskocr.extract.page import PageKind, page_kind
-from taskocr.extract.tasks import ExtractOptions, extract_tasks
+from taskocr.extract.tasks import ExtractOptions, extract_tasks, pick_layout
 from taskocr.model import BBox, Line
 
 REF = date(2026, 1, 10)
@@ -117,6 +117,34 @@ def test_notes_written_one_word_to_a_line_are_still_notes():
     lines += _note(["EMAIL", "JOAN", "RE", "NEW", "CARDS"], 100, 420) + _note(["BUY", "BULBS"], 500, 420)
     assert sorted(t.title for t in extract_tasks(lines, OPTS)) == [
         "BUY BULBS", "CALL BOB", "DRAFT POST ON EVERNOTE KANBAN", "EMAIL JOAN RE NEW CARDS"]
+
+
+def test_a_board_is_read_in_the_widened_segmentation_and_other_pages_in_the_first():
+    # unwidened, the detector joins the writing of notes that stand close into long lines
+    joined = [line("EMAIL JOAN BUY", 100, 120, w=550), line("RE CARDS BULBS", 100, 165, w=550)]
+    notes = _note(["EMAIL", "JOAN", "RE CARDS"], 100, 120) + _note(["BUY", "BULBS"], 500, 120)
+    notes += _note(["CALL", "BOB"], 100, 420) + _note(["PAY", "RENT"], 500, 420)
+    assert pick_layout(joined, tuple(notes)) == notes
+    assert sorted(t.title for t in extract_tasks(pick_layout(joined, tuple(notes)), OPTS)) == [
+        "BUY BULBS", "CALL BOB", "EMAIL JOAN RE CARDS", "PAY RENT"]
+    # a list stays in the first reading, whatever the widened one made of it
+    items = [line(t, 100, 100 + 60 * i, w=500) for i, t in enumerate(["- Call the bank", "- Pay the rent"])]
+    pieces = [line(t, 100, 100 + 60 * i, w=500) for i, t in enumerate(["- Cal the bank", "- Pay the"])]
+    assert pick_layout(items, tuple(pieces)) == items
+    assert pick_layout(items) == items
+
+
+def test_a_list_in_lower_case_without_markers_is_a_list():
+    # each row opens with what to do; the one checkbox was lost; rows run long like prose
+    texts = ["book the meeting room due 4/9 Daniel", "set up the monitoring alerts low",
+             "water the hanging baskets (Lucas)", "finish the chapter draft Lucas",
+             "book flights to lisbon Due 2026-08-30", "i ask for a pay review", "clean the keyboard (Daniel)",
+             "print two copies", "water the plants Due 11 March", "call the dentist -> Daniel p3"]
+    rows = group_rows([line(t, 100, 100 + 60 * i, w=900) for i, t in enumerate(texts)])
+    assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.LIST
+    # the same rows as sentences in the middle of a paragraph are text
+    rows = group_rows(_prose_lines([t.replace(t.split()[0], "and the", 1) for t in PROSE[:5]]))
+    assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.TEXT
 
 
 def test_two_columns_are_read_one_after_the_other():

@@ -4,7 +4,7 @@ An engine is constructed from its own small config (``Settings.engine_config(nam
 no model is loaded), tells whether it can run here with ``unavailable_reason()`` (``None``
 means yes; anything else declines, and the chain moves on), loads its model on ``load()``
 (once per process; idempotent, thread-safe) and turns an RGB image into ``Line``s in that
-image's pixel coordinates. Every failure inside ``recognize`` is raised as ``EngineError``.
+image's pixel coordinates, or into a ``PageText`` when it segmented the page two ways. Every failure inside ``recognize`` is raised as ``EngineError``.
 ``model`` and ``model_version`` say what produced a result; each result records them.
 Engines from other packages register under the ``taskocr.engines`` entry-point group.
 """
@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ..model import Line
+from ..model import Line, PageText
 
 
 @runtime_checkable
@@ -30,7 +30,7 @@ class Engine(Protocol):
 
     def load(self) -> None: ...
 
-    def recognize(self, image: np.ndarray) -> list[Line]: ...
+    def recognize(self, image: np.ndarray) -> list[Line] | PageText: ...
 
 
 class LazyModel:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..config import Decoder, PPOCRConfig
 from ..errors import EngineError
-from ..model import BBox, Line, Reading
+from ..model import BBox, Line, PageText, Reading
 from .base import LazyModel, package_version
 from .ctc_decode import greedy
 
@@ -75,25 +75,30 @@ class PPOCREngine:
         if self.beam:
             self._reader.get()
 
-    def recognize(self, image: np.ndarray, people: tuple[str, ...] = ()) -> list[Line]:
+    def recognize(self, image: np.ndarray, people: tuple[str, ...] = ()) -> list[Line] | PageText:
         engine = self._model.get()
         if self.beam:
             return self._recognize_beam(engine, image, people)
         # The recogniser squeezes every line to 48 px high and reads about one character per
         # 8 px of width after that; narrow, joined handwriting then loses letters at word
-        # ends. Widening the page first gives each letter room (README, "Accuracy"). A second
-        # widening reads some lines better; the extractor picks per line (Line.alternatives).
+        # ends. A second reading of the page widened gives each letter room; per line the
+        # extractor keeps the reading with more real words (Line.alternatives). Widening
+        # also pulls side-by-side notes apart, so that reading's segmentation comes along
+        # for boards (PageText.separated; README, "Accuracy").
         stretches = [self.stretch] + ([self.second_stretch] if self.second_stretch else [])
         pages = [_encode(image, st) for st in stretches]
         try:
             results = engine.ocr_batch(pages, batch_size=len(pages))
         except Exception as exc:
             raise EngineError(self.name, f"recognition failed: {exc}") from exc
-        lines = _lines(results[0], self.stretch)
-        if len(results) > 1:
-            lines = _attach_alternatives(lines, _lines(results[1], self.second_stretch))
-        return lines
-
+        first = _lines(results[0], self.stretch)
+        if len(results) == 1:
+            return first
+        second = _lines(results[1], self.second_stretch)
+        lines = _attach_alternatives(first, second)
+        if self.second_stretch <= self.stretch:
+            return lines
+        return PageText(tuple(lines), tuple(_attach_alternatives(second, first)))
 
     def _recognize_beam(self, engine, image: np.ndarray, people: tuple[str, ...]) -> list[Line]:
         """faster-paddle finds the lines; the onnxruntime recogniser reads each box again and
@@ -114,12 +119,14 @@ class PPOCREngine:
         """Each line faster-paddle reads on the widened page (box in page pixels), with the
         onnxruntime recogniser's character probabilities for the same box."""
         rec, _ = self._reader.get()
-        wide = _widen(image, self.stretch)
+        # the beam reads the widened page: its decoder was measured there (docs/decoding.md)
+        stretch = max(self.stretch, self.second_stretch)
+        wide = _widen(image, stretch)
         try:
             (result,) = engine.ocr_batch([_encode(wide, 1.0)], batch_size=1)
         except Exception as exc:
             raise EngineError(self.name, f"recognition failed: {exc}") from exc
-        own = _lines(result, self.stretch)
+        own = _lines(result, stretch)
         boxes = [ln.bbox for ln in _lines(result, 1.0)]
         crops = [_crop(wide, b) for b in boxes]
         # a box taller than wide holds writing that runs up or down the page: read it turned

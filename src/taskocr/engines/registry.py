@@ -20,7 +20,7 @@ import numpy as np
 
 from ..config import Settings
 from ..errors import ConfigError, EngineError, NoEngineAvailable
-from ..model import AttemptStatus, EngineAttempt, Line
+from ..model import AttemptStatus, EngineAttempt, Line, PageText
 from .base import Engine
 
 log = logging.getLogger("taskocr.engines")
@@ -145,8 +145,11 @@ class Registry:
                 log.exception("engine %s crashed", name)
                 continue
             attempts.append(EngineAttempt(name, AttemptStatus.OK))
+            separated: tuple[Line, ...] = ()
+            if isinstance(lines, PageText):
+                lines, separated = list(lines.lines), lines.separated
             return Recognition(name, lines, tuple(attempts), load_ms, getattr(engine, "model", None),
-                               getattr(engine, "model_version", None) or plugin_version(name))
+                               getattr(engine, "model_version", None) or plugin_version(name), separated)
         summary = "; ".join(f"{a.engine} {a.status.value}: {a.reason}" for a in attempts)
         raise NoEngineAvailable(f"no OCR engine could read the image ({summary})", tuple(attempts), transient=transient)
 
@@ -178,3 +181,4 @@ class Recognition:
     load_ms: float = 0.0  # model loading paid by this call (first use in the process)
     model: str | None = None
     model_version: str | None = None
+    separated: tuple[Line, ...] = ()  # the page segmented a second way (model.PageText)

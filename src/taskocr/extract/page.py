@@ -37,6 +37,7 @@ class PageSigns:
     sentence_end: float  # share of rows ending with . , ; or a hyphen
     fill: float  # share of rows reaching close to the common right margin
     function: float = 0.0  # share of words that are function words ("is", "she", "was", "of")
+    verbs: float = 0.0  # share of rows opening with a to-do verb ("book", "call", "water")
 
     def text_score(self) -> float:
         """Above 0: running text. Each term is one sign; markers weigh most."""
@@ -50,6 +51,10 @@ class PageSigns:
             # journal and two notebook pages of remarks stopped giving a task per line)
             + 15.0 * max(0.0, self.function - 0.08)
             - 4.0 * self.bulleted
+            # a list written without markers, all in lower case, still opens row after row
+            # with what to do; prose rarely does (real dev pages of text: at most one row in
+            # ten)
+            - 3.0 * self.verbs
             - 1.0 * min(self.boxes, 3)
         )
 
@@ -59,6 +64,21 @@ class PageSigns:
 _FUNCTION_WORDS = frozenset(
     "am and are be been but could did does had has he her him his i if is it its me my not our she "
     "than that their them then there these they this those was we were when which who would you your".split()
+)
+
+# first words of tasks: "Write notes" or "Buy milk" on top of a list stays a task, and rows
+# opening with them are a list's
+TASK_VERBS = frozenset(
+    "add apply arrange ask attend back bake book bring buy call cancel change charge check choose "
+    "clean clear collect compare confirm contact cook copy deliver deploy do download draft drop email "
+    "empty feed file fill find finish fix get give go hang help hire install invite iron join "
+    "learn look mail make meet merge move mow order organise organize pack paint pay phone pick plan "
+    "plant post practise practice prepare print publish put read recycle refill register remind remove "
+    "renew rent repair replace reply research reserve return review ring run save scan schedule see "
+    "sell send set share ship shop sign sort start study submit sweep take talk tell test text throw "
+    "tidy try turn update upload vacuum visit walk wash watch water write "
+    "build create decide define discuss edit estimate explore gather implement improve "
+    "investigate migrate polish refactor revise rewrite sync translate use validate verify".split()
 )
 
 _ACTION = re.compile(r"^\W*(?:to\s?-?\s?do|action(?:\s+items?)?|ai|next\s+steps?|follow[\s-]?ups?)\b\s*[:\-–—]", re.I)
@@ -81,7 +101,9 @@ def signs(rows: list[tuple[Row, Marker]]) -> PageSigns:
     fill = sum(r.bbox.x2 >= right - 0.12 * width for r, _ in content) / len(content)
     words = [w.lower() for _, m in content for w in re.findall(r"[A-Za-z']+", m.rest)]
     function = sum(w in _FUNCTION_WORDS for w in words) / len(words) if words else 0.0
-    return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill, function)
+    firsts = [re.sub(r"\W", "", (m.rest.split() or [""])[0]).lower() for _, m in content]
+    verbs = sum(w in TASK_VERBS for w in firsts) / len(content)
+    return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill, function, verbs)
 
 
 def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
