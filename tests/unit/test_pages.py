@@ -12,7 +12,7 @@ from taskocr.extract.fields import parse_marker
 from taskocr.extract.layout import group_blocks, group_rows
 from taskocr.extract.page import PageKind, page_kind
 from taskocr.extract.tasks import ExtractOptions, extract_tasks, pick_layout
-from taskocr.model import BBox, Line
+from taskocr.model import BBox, Line, Reading
 
 REF = date(2026, 1, 10)
 OPTS = ExtractOptions(ref_date=REF, date_order=DateOrder.DMY, correct_words=False)
@@ -132,6 +132,27 @@ def test_a_board_is_read_in_the_widened_segmentation_and_other_pages_in_the_firs
     pieces = [line(t, 100, 100 + 60 * i, w=500) for i, t in enumerate(["- Cal the bank", "- Pay the"])]
     assert pick_layout(items, tuple(pieces)) == items
     assert pick_layout(items) == items
+
+
+def test_a_checkbox_only_the_widened_reading_boxed_goes_back_in_front_of_its_line():
+    # unwidened, the box and the words came in one box and the recogniser dropped the box
+    lines = [line("Find screen", 325, 221, w=152, h=26), line("Add to brag", 325, 260, w=171, h=26),
+             line("Call Bob", 325, 299, w=120, h=26)]
+    wide = (line("区", 328, 225, w=19, h=22), line("Find screen", 353, 221, w=123, h=25),
+            line("日", 327, 264, w=21, h=21), line("Add to brag", 355, 260, w=140, h=24),
+            line("Call Bob", 325, 299, w=120, h=26), line("x", 700, 400, w=15, h=20))
+    picked = pick_layout(lines, wide)
+    assert [ln.text for ln in picked] == ["区 Find screen", "日 Add to brag", "Call Bob"]
+    assert [(t.title, t.done) for t in extract_tasks(picked, OPTS)] == [
+        ("Find screen", True), ("Add to brag", True), ("Call Bob", False)]
+
+
+def test_a_tick_another_reading_kept_marks_the_row_done():
+    rows = [Line("Vim stuff", 0.9, BBox(100, 100, 300, 40), alternatives=(Reading("X Vim stoff", 0.8),)),
+            Line("Build a CLI", 0.9, BBox(100, 160, 300, 40), alternatives=(Reading("Bulld a CLI", 0.8),)),
+            line("Write the docs", 100, 220, w=300)]
+    assert [(t.title, t.done) for t in extract_tasks(rows, OPTS)] == [
+        ("Vim stuff", True), ("Build a CLI", False), ("Write the docs", False)]
 
 
 def test_a_list_in_lower_case_without_markers_is_a_list():

@@ -80,10 +80,23 @@ def _alnum(text: str) -> int:
 
 
 def _marked(rows: list[Row]) -> list[tuple[Row, Marker]]:
-    marked = [(row, parse_marker(fold_confusables(row.text))) for row in rows]
+    marked = [(row, _tick_elsewhere(row, parse_marker(fold_confusables(row.text)))) for row in rows]
     if sum(m.done is False for _, m in marked) >= 2:  # a list of checkboxes
         marked = [(r, (ticked_box_guess(r.text) or m) if m.done is None else m) for r, m in marked]
     return marked
+
+
+def _tick_elsewhere(row: Row, marker: Marker) -> Marker:
+    """A tick or cross that only another reading of the row's first piece kept ("X Vim" read
+    once as "Vim") marks the row done: recognisers drop a lone mark before a word more often
+    than they invent one (real dev pages: 14 to 13 done errors, after `_restore_marks`)."""
+    if marker.done is not None or not row.fragments:
+        return marker
+    first = min(row.fragments, key=lambda f: f.bbox.x)
+    for alt in first.alternatives:
+        if parse_marker(fold_confusables(alt.text)).done:
+            return replace(marker, bulleted=True, done=True)
+    return marker
 
 
 def _names_someone(text: str, people: tuple[str, ...]) -> bool:
@@ -243,7 +256,35 @@ def pick_layout(lines: list[Line], separated: tuple[Line, ...] = (), people: tup
     if not separated:
         return list(lines)
     wide = [correct.choose_reading(ln, people) for ln in separated]
-    return list(separated) if any(b.note for b in group_blocks(wide, _field_only)) else list(lines)
+    if any(b.note for b in group_blocks(wide, _field_only)):
+        return list(separated)
+    return _restore_marks(list(lines), separated)
+
+
+def _is_mark(text: str) -> bool:
+    """A checkbox or tick read on its own: a glyph or two that start a line as a marker."""
+    text = text.strip()
+    return 0 < len(text) <= 2 and parse_marker(fold_confusables(text) + " a").done is not None
+
+
+def _restore_marks(lines: list[Line], separated: tuple[Line, ...]) -> list[Line]:
+    """The unwidened detector often boxes a small checkbox together with the words after it,
+    and the recogniser then drops the box; the widened reading boxes it alone. Such a mark
+    goes back in front of the line whose left end it lies in (real dev pages: 16 to 14 done
+    errors; with `_tick_elsewhere` synthetic done 94.5 to 94.8 %)."""
+    out = list(lines)
+    for mark in separated:
+        if not _is_mark(mark.text) or any(mark.bbox.iou(ln.bbox) > 0.3 for ln in out):
+            continue
+        box = mark.bbox
+        for i, ln in enumerate(out):
+            b = ln.bbox
+            if b.x - 0.5 * box.width <= box.cx <= b.x + 0.25 * b.width and b.y <= box.cy <= b.y2:
+                if parse_marker(fold_confusables(ln.text)).done is None:
+                    out[i] = replace(ln, text=f"{mark.text} {ln.text}", alternatives=tuple(
+                        replace(a, text=f"{mark.text} {a.text}") for a in ln.alternatives))
+                break
+    return out
 
 
 def extract_tasks(
