@@ -74,16 +74,18 @@ class Pipeline:
             timer.ms["ocr"] -= rec.load_ms
             timer.ms["load"] = rec.load_ms
         with timer.stage("extract"):
-            lines = pick_layout(rec.lines, rec.separated, people)
+            layout = pick_layout(rec.lines, rec.separated, people)
+            lines = list(layout.text)
             if s.correct_words:
                 # the reading that reads most like words is the line's text everywhere, in
-                # `lines` as in the tasks (real dev pages: line CER 0.213 to 0.202)
+                # `lines` as in the tasks (extract_tasks chooses the same way; real dev pages:
+                # line CER 0.213 to 0.202)
                 lines = [choose_reading(ln, people) for ln in lines]
             # Layout and fields are read on the flattened page, where lines run level;
             # only the boxes that leave the pipeline are mapped back onto the photo.
             ref = opts.ref_date or (info.captured_at.date() if info.captured_at else date.today())
             tasks = extract_tasks(
-                lines,
+                list(layout.tasks),
                 ExtractOptions(
                     people=people,
                     date_order=opts.date_order or s.date_order,

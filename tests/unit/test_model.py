@@ -112,3 +112,28 @@ def test_scan_lines_carry_the_same_reading_as_the_tasks(correct_words):
         assert line.alternatives == (Reading("Schedule thekiekoff meeling", 0.97),)
     else:
         assert line.text == "Schedule thekiekoff meeling"
+
+
+class _Board(Registry):
+    """A chain whose engine segmented a board of notes two ways: unwidened it joined the
+    notes side by side into long lines, widened it kept each note apart."""
+
+    def recognize(self, image, backend, people=()):
+        def ln(text, x, y, w):
+            return Line(text, 0.9, BBox(x, y, w, 40))
+
+        joined = [ln("EMAIL JOAN BUY", 100, 120, 550), ln("RE CARDS BULBS", 100, 165, 550),
+                  ln("CALL BOB PAY", 100, 420, 550), ln("RENT", 500, 465, 150)]
+        notes = [ln(t, x, y + 45 * i, 150) for x, y, words in (
+            (100, 120, ["EMAIL", "JOAN", "RE CARDS"]), (500, 120, ["BUY", "BULBS"]),
+            (100, 420, ["CALL", "BOB"]), (500, 420, ["PAY", "RENT"])) for i, t in enumerate(words)]
+        return Recognition("ppocr", joined, (), separated=tuple(notes))
+
+
+def test_a_board_gives_its_notes_as_tasks_and_the_first_reading_as_its_lines():
+    from support import render_list
+
+    settings = Settings(backend="ppocr", correct_words=False)
+    result = Pipeline(settings, _Board(settings)).scan(render_list(), ScanOptions(ref_date=date(2025, 12, 3)))
+    assert sorted(t.title for t in result.tasks) == ["BUY BULBS", "CALL BOB", "EMAIL JOAN RE CARDS", "PAY RENT"]
+    assert [ln.text for ln in result.lines] == ["EMAIL JOAN BUY", "RE CARDS BULBS", "CALL BOB PAY", "RENT"]

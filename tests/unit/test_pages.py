@@ -124,14 +124,17 @@ def test_a_board_is_read_in_the_widened_segmentation_and_other_pages_in_the_firs
     joined = [line("EMAIL JOAN BUY", 100, 120, w=550), line("RE CARDS BULBS", 100, 165, w=550)]
     notes = _note(["EMAIL", "JOAN", "RE CARDS"], 100, 120) + _note(["BUY", "BULBS"], 500, 120)
     notes += _note(["CALL", "BOB"], 100, 420) + _note(["PAY", "RENT"], 500, 420)
-    assert pick_layout(joined, tuple(notes)) == notes
-    assert sorted(t.title for t in extract_tasks(pick_layout(joined, tuple(notes)), OPTS)) == [
+    layout = pick_layout(joined, tuple(notes))
+    assert list(layout.tasks) == notes
+    assert sorted(t.title for t in extract_tasks(list(layout.tasks), OPTS)) == [
         "BUY BULBS", "CALL BOB", "EMAIL JOAN RE CARDS", "PAY RENT"]
+    # the page's text stays the first reading's, whose boxes read better
+    assert list(layout.text) == joined
     # a list stays in the first reading, whatever the widened one made of it
     items = [line(t, 100, 100 + 60 * i, w=500) for i, t in enumerate(["- Call the bank", "- Pay the rent"])]
     pieces = [line(t, 100, 100 + 60 * i, w=500) for i, t in enumerate(["- Cal the bank", "- Pay the"])]
-    assert pick_layout(items, tuple(pieces)) == items
-    assert pick_layout(items) == items
+    assert list(pick_layout(items, tuple(pieces)).tasks) == items == list(pick_layout(items, tuple(pieces)).text)
+    assert list(pick_layout(items).tasks) == items == list(pick_layout(items).text)
 
 
 def test_a_checkbox_only_the_widened_reading_boxed_goes_back_in_front_of_its_line():
@@ -142,8 +145,9 @@ def test_a_checkbox_only_the_widened_reading_boxed_goes_back_in_front_of_its_lin
             line("日", 327, 264, w=21, h=21), line("Add to brag", 355, 260, w=140, h=24),
             line("Call Bob", 325, 299, w=120, h=26), line("x", 700, 400, w=15, h=20))
     picked = pick_layout(lines, wide)
-    assert [ln.text for ln in picked] == ["区 Find screen", "日 Add to brag", "Call Bob"]
-    assert [(t.title, t.done) for t in extract_tasks(picked, OPTS)] == [
+    assert [ln.text for ln in picked.tasks] == ["区 Find screen", "日 Add to brag", "Call Bob"]
+    assert picked.text == picked.tasks
+    assert [(t.title, t.done) for t in extract_tasks(list(picked.tasks), OPTS)] == [
         ("Find screen", True), ("Add to brag", True), ("Call Bob", False)]
 
 
