@@ -159,6 +159,20 @@ def test_a_tick_another_reading_kept_marks_the_row_done():
         ("Vim stuff", True), ("Build a CLI", False), ("Write the docs", False)]
 
 
+def test_a_row_read_unsure_is_a_task_only_when_something_marks_it_as_one():
+    def unsure(text, y):
+        return Line(text, 0.62, BBox(100, y, 22 * len(text), 40))
+
+    rows = [line("Call the bank", 100, 100), unsure("Wcxl mnnr", 160), line("Pay the rent", 100, 220),
+            unsure("Fix the gate by 12/01", 280), unsure("Mow lawn Hasan", 340)]
+    got = extract_tasks(rows, TEAM)
+    assert [t.title for t in got] == ["Call the bank", "Pay the rent", "Fix the gate", "Mow lawn"]
+    assert [t.position for t in got] == [0, 1, 2, 3]
+    # a bullet or a checkbox marks it too, however it was read
+    bulleted = [line("- Call the bank", 100, 100), unsure("- Wcxl mnnr", 160), unsure("[ ] Pay the rnt", 220)]
+    assert [t.title for t in extract_tasks(bulleted, OPTS)] == ["Call the bank", "Wcxl mnnr", "Pay the rnt"]
+
+
 def test_a_list_in_lower_case_without_markers_is_a_list():
     # each row opens with what to do; the one checkbox was lost; rows run long like prose
     texts = ["book the meeting room due 4/9 Daniel", "set up the monitoring alerts low",
