@@ -173,6 +173,14 @@ def test_a_row_read_unsure_is_a_task_only_when_something_marks_it_as_one():
     assert [t.title for t in extract_tasks(bulleted, OPTS)] == ["Call the bank", "Wcxl mnnr", "Pay the rnt"]
 
 
+def test_a_month_alone_on_its_line_heads_a_monthly_log():
+    rows = [line("March", 100, 100), line("- Finish the tax return", 100, 160), line("- Book the MOT", 100, 220)]
+    assert [t.title for t in extract_tasks(rows, OPTS)] == ["Finish the tax return", "Book the MOT"]
+    # a month in a task is still a task
+    rows = [line("- Plan the March offsite", 100, 100), line("- Pay rent", 100, 160)]
+    assert [t.title for t in extract_tasks(rows, OPTS)] == ["Plan the March offsite", "Pay rent"]
+
+
 def test_a_list_in_lower_case_without_markers_is_a_list():
     # each row opens with what to do; the one checkbox was lost; rows run long like prose
     texts = ["book the meeting room due 4/9 Daniel", "set up the monitoring alerts low",

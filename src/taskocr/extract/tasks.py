@@ -50,6 +50,8 @@ _HEADING_WORDS = (
     r"|groceries|grocery\s+list|shopping(?:\s+list)?|errands|chores|reminders?|checklist|backlog"
     r"|(?:this|next)\s+week|today|tomorrow|weekend|week\s*\d+|sprint\s*\d+|q[1-4]"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|home|work|personal|misc"
+    # a month alone on its line heads a bullet journal's monthly log (real dev: per page 43.0 to 44.5 %)
+    r"|january|february|march|april|may|june|july|august|september|october|november|december"
 )
 _HEADING = re.compile(rf"^\W*(?:my\s+|the\s+)?(?:{_HEADING_WORDS})(?:\s+(?:list|items))?\W*$", re.I)
 # a short line ending in one of these names a list: "Release checklist", "Team tasks", "Follow ups"
