@@ -146,7 +146,7 @@ class Registry:
                 continue
             attempts.append(EngineAttempt(name, AttemptStatus.OK))
             separated: tuple[Line, ...] = ()
-            if isinstance(lines, PageText):
+            if isinstance(lines, PageText):  # the engine also segmented the page a second way
                 lines, separated = list(lines.lines), lines.separated
             return Recognition(name, lines, tuple(attempts), load_ms, getattr(engine, "model", None),
                                getattr(engine, "model_version", None) or plugin_version(name), separated)

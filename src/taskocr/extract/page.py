@@ -81,6 +81,12 @@ TASK_VERBS = frozenset(
     "investigate migrate polish refactor revise rewrite sync translate use validate verify".split()
 )
 
+
+def first_word(text: str) -> str:
+    """A row's first word, lower case, without punctuation: what TASK_VERBS is checked against."""
+    words = text.split()
+    return re.sub(r"\W", "", words[0]).lower() if words else ""
+
 _ACTION = re.compile(r"^\W*(?:to\s?-?\s?do|action(?:\s+items?)?|ai|next\s+steps?|follow[\s-]?ups?)\b\s*[:\-–—]", re.I)
 
 
@@ -101,8 +107,7 @@ def signs(rows: list[tuple[Row, Marker]]) -> PageSigns:
     fill = sum(r.bbox.x2 >= right - 0.12 * width for r, _ in content) / len(content)
     words = [w.lower() for _, m in content for w in re.findall(r"[A-Za-z']+", m.rest)]
     function = sum(w in _FUNCTION_WORDS for w in words) / len(words) if words else 0.0
-    firsts = [re.sub(r"\W", "", (m.rest.split() or [""])[0]).lower() for _, m in content]
-    verbs = sum(w in TASK_VERBS for w in firsts) / len(content)
+    verbs = sum(first_word(m.rest) in TASK_VERBS for _, m in content) / len(content)
     return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill, function, verbs)
 
 

@@ -26,7 +26,7 @@ from .fields import (
     tidy,
 )
 from .layout import Block, Row, group_blocks
-from .page import TASK_VERBS, PageKind, is_action_item, page_kind, strip_action_label
+from .page import TASK_VERBS, PageKind, first_word, is_action_item, page_kind, strip_action_label
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,6 @@ _HEADING_NOUN = re.compile(
     r"|housework|groceries|shopping|ups|reminders|goals|plans|priorities|backlog|actions)\W*$",
     re.I,
 )
-
-
 
 
 # "Tom to send the deck by Friday": a person, then what they are to do
@@ -177,14 +175,14 @@ def _looks_like_heading(
     row: Row, text: str, median_h: float, bulleted_share: float, first: bool, apart: bool = False
 ) -> bool:
     words = text.split()
-    first_word = re.sub(r"\W", "", words[0]).lower() if words else ""
+    opener = first_word(text)
     if _HEADING.match(text):
         return True
-    if first and _HEADING_NOUN.match(text) and first_word not in TASK_VERBS:
+    if first and _HEADING_NOUN.match(text) and opener not in TASK_VERBS:
         return True
     if text.rstrip().endswith(":") and len(words) <= 6:
         return True
-    if apart and len(words) <= 3 and first_word not in TASK_VERBS and not _has_fields(text):
+    if apart and len(words) <= 3 and opener not in TASK_VERBS and not _has_fields(text):
         # A short line on top, set off from the list and not starting with a verb, names
         # the list whatever its words are ("Odds and ends"), bulleted list or not.
         return True
@@ -207,8 +205,7 @@ def _text_start(row: Row, marker: Marker) -> float:
 def _board_kind(notes: list[Block]) -> PageKind:
     """Notes on a board hold tasks when they say what to do: a storyboard, a form or a
     mind map holds topics. Notes that open with a to-do verb tell the two apart."""
-    firsts = [re.sub(r"\W", "", (parse_marker(fold_confusables(n.rows[0].text)).rest.split() or [""])[0]).lower()
-              for n in notes]
+    firsts = [first_word(parse_marker(fold_confusables(n.rows[0].text)).rest) for n in notes]
     verbs = sum(w in TASK_VERBS or _misread_verb(w) for w in firsts)
     return PageKind.LIST if verbs >= 0.25 * len(firsts) else PageKind.TEXT
 
