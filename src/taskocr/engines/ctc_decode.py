@@ -259,6 +259,12 @@ class BeamDecoder:
         self._lm_cls = _lm_class()
         self._lock = threading.Lock()
 
+    def known_share(self, text: str, people: tuple[str, ...] = ()) -> float:
+        """The share of a reading's words that the lexicon or the roster knows."""
+        names = frozenset(_word_key(w) for p in people for w in p.split())
+        keys = [k for k in (_word_key(w) for w in text.split()) if k]
+        return sum(k in self._known or k in names for k in keys) / len(keys) if keys else 0.0
+
     def decode(self, probs: np.ndarray, people: tuple[str, ...] = (), nbest: int = NBEST) -> Decoded:
         from pyctcdecode.decoder import BeamSearchDecoderCTC
 

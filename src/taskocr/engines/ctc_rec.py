@@ -120,11 +120,12 @@ class CTCRecognizer:
         self.charset = _charset(str(_verified(package_dir() / REC_DICT[0], REC_DICT[1])))
         self._input = self.session.get_inputs()[0].name
 
-    def probabilities(self, crops: list[np.ndarray], batch: int = 8) -> list[np.ndarray]:
+    def probabilities(self, crops: list[np.ndarray], batch: int = 1) -> list[np.ndarray]:
         """Per-frame probabilities (frames × labels, rows summing to 1) for each RGB crop.
 
-        Crops are read in batches of similar width (less padding to compute); each result
-        keeps only the frames its own width produced.
+        Crops can be read in batches of similar width; each result keeps only the frames its
+        own width produced. One at a time is the fastest on the CPU (12 real pages: 0.52 s
+        per page, 0.63 s in batches of 8, 0.85 s of 32): padding costs more than batching saves.
         """
         if not crops:
             return []
