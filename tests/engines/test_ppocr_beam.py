@@ -117,3 +117,29 @@ def test_a_tall_strip_is_turned_to_run_left_to_right(slanted):
     quad = np.array([[0, 0], [99, 0], [99, 399], [0, 399]], np.float32)
     strip = ctc_det.cut_line(tall, quad)
     assert strip.shape[1] > strip.shape[0]
+
+
+def test_a_box_read_as_a_cjk_glyph_counts_as_a_box(engine):
+    # the recogniser often reads a hand-drawn empty box as 口 and a ticked one as 日: their
+    # probability goes to ☐ and ☑ instead of vanishing with the other CJK characters
+    rec = engine._reader.get()[1]
+    labels = rec.charset.labels
+    chars = (ctc_rec.package_dir() / ctc_rec.REC_DICT[0]).read_text(encoding="utf-8").splitlines()
+    width = len(chars) + 2
+    frames = np.full((1, 3, width), 1e-6, np.float32)
+    frames[0, 0, chars.index("口") + 1] = 0.9
+    frames[0, 1, 0] = 0.9  # blank
+    frames[0, 2, chars.index("日") + 1] = 0.9
+
+    class Session:
+        def run(self, _, feed):
+            return [np.repeat(frames, feed[rec._input].shape[0], axis=0)]
+
+    real = rec.session
+    rec.session = Session()
+    try:
+        (p,) = rec.probabilities([np.zeros((48, 12, 3), np.uint8)])
+    finally:
+        rec.session = real
+    assert labels[int(p[0].argmax())] == "☐" and p[0].max() > 0.8
+    assert labels[int(p[2].argmax())] == "☑"

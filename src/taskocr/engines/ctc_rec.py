@@ -36,6 +36,12 @@ MAX_WIDTH = 3200  # the widest input the model was exported for
 _EXTRA = set("→←⇒•·–—‘’“”…✓✔✗☐☑€£°§")
 
 
+# A box drawn by hand is often read as a CJK glyph of the same shape: an empty one as 口, one
+# with a tick or cross inside as 日 田 区 回 目 (the greedy path's markers read them so too,
+# extract.fields). Their probability goes to the box characters instead of being dropped.
+_AS_BOX = {"口": "☐", **{ch: "☑" for ch in "日田区回目図囗"}}
+
+
 def _wanted(ch: str) -> bool:
     if ch in _EXTRA:
         return True
@@ -100,6 +106,7 @@ class Charset:
 
     labels: tuple[str, ...]  # labels[0] == "" (blank)
     columns: np.ndarray  # the model's output column of each label
+    merged: tuple[tuple[int, int], ...] = ()  # (model column, label) read as that label too
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +116,9 @@ def _charset(dict_path: str) -> Charset:
     keep = [(i + 1, c) for i, c in enumerate(chars) if len(c) == 1 and c != " " and _wanted(c)]
     labels = ("",) + tuple(c for _, c in keep) + (" ",)
     columns = np.array([0] + [i for i, _ in keep] + [len(chars) + 1])
-    return Charset(labels, columns)
+    merged = tuple((i + 1, labels.index(_AS_BOX[c])) for i, c in enumerate(chars)
+                   if c in _AS_BOX and _AS_BOX[c] in labels)
+    return Charset(labels, columns, merged)
 
 
 class CTCRecognizer:
@@ -147,6 +156,8 @@ class CTCRecognizer:
             for row, i in enumerate(idx):
                 n = max(1, math.ceil(resized[i].shape[1] * frames_per_px))
                 p = probs[row, :n][:, self.charset.columns]
+                for column, label in self.charset.merged:
+                    p[:, label] += probs[row, :n, column]
                 out[i] = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-9)
         return out  # type: ignore[return-value]
 
