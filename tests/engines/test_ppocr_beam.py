@@ -143,3 +143,18 @@ def test_a_box_read_as_a_cjk_glyph_counts_as_a_box(engine):
         rec.session = real
     assert labels[int(p[0].argmax())] == "☐" and p[0].max() > 0.8
     assert labels[int(p[2].argmax())] == "☑"
+
+
+@pytest.mark.slow
+def test_without_a_second_reading_the_beam_reads_once_and_keeps_no_widened_segmentation(page, monkeypatch):
+    e = reg.engine_class("ppocr")(PPOCRConfig(decoder=Decoder.BEAM, second_stretch=0.0))
+    e.load()
+    detector, rec, _ = e._reader.get()
+    widths = []
+    real = rec.probabilities
+    monkeypatch.setattr(rec, "probabilities", lambda crops, *a, **k: widths.append([c.shape[1] for c in crops]) or real(crops, *a, **k))
+    result = e.recognize(page, people=("Aykut", "Hasan"))
+    assert result.separated == ()
+    assert len(widths) == 1  # no strip was read widened
+    text = " ".join(ln.text for ln in result.lines)
+    assert "Aykut" in text and "Hasan" in text
