@@ -57,6 +57,12 @@ _SHAPED = re.compile(
 _SHAPED_PREFIX = re.compile(r"^(\d|[pP]\d?$|[!?*#+=<>~→←⇒•·\-–—\[\]()✓✔☐☑:;.,/|]+$)")
 
 
+@lru_cache(maxsize=64)
+def _name_keys(people: tuple[str, ...]) -> frozenset[str]:
+    """The roster's names as lexicon keys (one scan asks for them once per line)."""
+    return frozenset(_word_key(w) for p in people for w in p.split())
+
+
 def _word_key(token: str) -> str:
     return _EDGE.sub("", token).lower()
 
@@ -261,7 +267,7 @@ class BeamDecoder:
 
     def known_share(self, text: str, people: tuple[str, ...] = ()) -> float:
         """The share of a reading's words that the lexicon or the roster knows."""
-        names = frozenset(_word_key(w) for p in people for w in p.split())
+        names = _name_keys(tuple(people))
         keys = [k for k in (_word_key(w) for w in text.split()) if k]
         return sum(k in self._known or k in names for k in keys) / len(keys) if keys else 0.0
 
@@ -271,8 +277,7 @@ class BeamDecoder:
         plain = greedy(probs, self.labels)
         if not plain.text:
             return plain
-        people_keys = frozenset(_word_key(w) for p in people for w in p.split())
-        lm = self._lm_cls(self._kenlm, self._prefixes, self._known, people_keys)
+        lm = self._lm_cls(self._kenlm, self._prefixes, self._known, _name_keys(tuple(people)))
         with self._lock:  # the decoder registers its LM in a class-level dict
             decoder = BeamSearchDecoderCTC(self._alphabet, lm)
         try:

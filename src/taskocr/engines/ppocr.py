@@ -115,19 +115,17 @@ class PPOCREngine:
         # reading holds a word the lexicon and roster do not know is read widened too, and
         # the reading more of whose words are known wins, then the surer one (real dev
         # pages: line CER 0.169 to 0.164)
-        first = [decoder.decode(p, people) for p in rec.probabilities(strips)]
-        unsure = [i for i, d in enumerate(first) if decoder.known_share(d.text, people) < 1.0]
-        chosen = dict(enumerate(first))
+        chosen = [decoder.decode(p, people) for p in rec.probabilities(strips)]
+        score = [(decoder.known_share(d.text, people), d.confidence) for d in chosen]
+        unsure = [i for i, (share, _) in enumerate(score) if share < 1.0]
         if stretch > 1.0 and unsure:
             wide = rec.probabilities([_widen(strips[i], stretch) for i in unsure])
             for i, p in zip(unsure, wide):
                 d = decoder.decode(p, people)
-                if (decoder.known_share(d.text, people), d.confidence) > (
-                        decoder.known_share(first[i].text, people), first[i].confidence):
+                if (decoder.known_share(d.text, people), d.confidence) > score[i]:
                     chosen[i] = d
         lines = []
-        for i, quad in enumerate(quads):
-            d = chosen[i]
+        for quad, d in zip(quads, chosen):
             if not d.text.strip():
                 continue
             box = BBox.from_corners(float(quad[:, 0].min()), float(quad[:, 1].min()),

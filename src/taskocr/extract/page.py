@@ -87,6 +87,7 @@ def first_word(text: str) -> str:
     words = text.split()
     return re.sub(r"\W", "", words[0]).lower() if words else ""
 
+
 _ACTION = re.compile(r"^\W*(?:to\s?-?\s?do|action(?:\s+items?)?|ai|next\s+steps?|follow[\s-]?ups?)\b\s*[:\-–—]", re.I)
 
 
