@@ -158,3 +158,18 @@ def test_without_a_second_reading_the_beam_reads_once_and_keeps_no_widened_segme
     assert len(widths) == 1  # no strip was read widened
     text = " ".join(ln.text for ln in result.lines)
     assert "Aykut" in text and "Hasan" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, -90], ids=["written upwards", "written downwards"])
+def test_writing_along_a_column_reads_whichever_way_it_runs(engine, turn):
+    # labels under a tracker's columns run up the page or down it; a quarter turn alone
+    # leaves one of the two upside down
+    label = Image.new("RGB", (900, 140), (250, 248, 240))
+    ImageDraw.Draw(label).text((30, 20), "letter writing", font=handwriting_font(80), fill=(20, 30, 120))
+    page = Image.new("RGB", (700, 1100), (250, 248, 240))
+    page.paste(label.rotate(turn, expand=True), (280, 100))
+    lines = engine.recognize(np.asarray(page)).lines
+    assert len(lines) == 1
+    assert fuzz.ratio("letter writing", lines[0].text) > 85
+    assert lines[0].bbox.height > 3 * lines[0].bbox.width  # the box stays on the page, upright

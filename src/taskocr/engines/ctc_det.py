@@ -94,15 +94,27 @@ def _clockwise(pts: np.ndarray) -> np.ndarray:
     return pts[[tl, tr, br, bl]].astype(np.float32)
 
 
-def cut_line(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The line inside ``quad``, straightened to an upright strip. A strip much taller than
-    wide is writing that runs up or down the page: turned to run left to right."""
+def _size(quad: np.ndarray) -> tuple[int, int]:
     w = int(math.ceil(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[3] - quad[2]))))
     h = int(math.ceil(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))))
-    w, h = max(w, 1), max(h, 1)
+    return max(w, 1), max(h, 1)
+
+
+def runs_vertically(quad: np.ndarray) -> bool:
+    """Writing that runs up or down the page (a label along a column): its box is much
+    taller than wide."""
+    w, h = _size(quad)
+    return h >= 1.5 * w
+
+
+def cut_line(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The line inside ``quad``, straightened to an upright strip. Writing that runs up or
+    down the page is turned a quarter to run left to right; whether that left it upside
+    down only a reading can tell (``ppocr._recognize_beam`` reads it both ways)."""
+    w, h = _size(quad)
     target = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     strip = cv2.warpPerspective(image, cv2.getPerspectiveTransform(quad.astype(np.float32), target), (w, h),
                                 flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    if h >= 1.5 * w:
+    if runs_vertically(quad):
         strip = np.rot90(strip)
     return np.ascontiguousarray(strip)

@@ -16,7 +16,7 @@ from ..config import Decoder, PPOCRConfig
 from ..errors import EngineError
 from ..model import BBox, Line, PageText, Reading
 from .base import LazyModel, package_version
-from .ctc_det import cut_line
+from .ctc_det import cut_line, runs_vertically
 
 
 class PPOCREngine:
@@ -117,6 +117,17 @@ class PPOCREngine:
         # pages: line CER 0.169 to 0.164)
         chosen = [decoder.decode(p, people) for p in rec.probabilities(strips)]
         score = [(decoder.known_share(d.text, people), d.confidence) for d in chosen]
+        # writing along a column is turned a quarter; written upwards it then reads upside
+        # down, so such a strip is read turned round too and the surer reading kept (upside
+        # down, the recogniser still finds short words, but it is unsure of them)
+        upright = [i for i, q in enumerate(quads) if runs_vertically(q)]
+        if upright:
+            turned = [np.ascontiguousarray(np.rot90(strips[i], 2)) for i in upright]
+            for i, strip, p in zip(upright, turned, rec.probabilities(turned)):
+                d = decoder.decode(p, people)
+                if d.confidence > chosen[i].confidence:
+                    chosen[i], strips[i] = d, strip
+                    score[i] = (decoder.known_share(d.text, people), d.confidence)
         unsure = [i for i, (share, _) in enumerate(score) if share < 1.0]
         if stretch > 1.0 and unsure:
             wide = rec.probabilities([_widen(strips[i], stretch) for i in unsure])
