@@ -110,7 +110,10 @@ def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = Tru
     if reason:
         return dict(row, unavailable=reason)
     pipeline.preload(choice.engine)
-    fingerprint = f"{label}|{pipeline.settings.ppocr.stretch}|{pipeline.settings.ppocr.second_stretch}"
+    engine = pipeline.registry.get(choice.engine)
+    # the decoder is part of the model version: "ppocr" reads with the beam only where installed
+    fingerprint = (f"{label}|{pipeline.settings.ppocr.stretch}|{pipeline.settings.ppocr.second_stretch}"
+                   f"|{getattr(engine, 'model_version', '')}")
     OcrCache(cache).wrap(pipeline.registry, fingerprint)
     if bare:
         bare = _bare_pipeline(pipeline)

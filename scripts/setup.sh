@@ -40,7 +40,7 @@ if [ "$mode" = test ]; then
   need_cmd rabbitmq-server
   need_cmd chromium
 else
-  EXTRAS="${TASKOCR_EXTRAS:-server,dots}"
+  EXTRAS="${TASKOCR_EXTRAS:-server,dots,decoder}"  # decoder: the default beam search
 fi
 if [[ ",${EXTRAS}," == *",decoder,"* ]]; then
   need_cmd g++                       # kenlm (the decoder extra) is built from source

@@ -22,6 +22,7 @@ class DateOrder(str, enum.Enum):
 
 
 class Decoder(str, enum.Enum):
+    AUTO = "auto"  # beam where its packages are installed (the `decoder` extra), else greedy
     GREEDY = "greedy"  # the recogniser's best character per frame (faster-paddle's reading)
     BEAM = "beam"  # beam search with a word LM, the roster and date shapes (docs/decoding.md)
 
@@ -54,7 +55,7 @@ class PPOCRConfig:
     # words is kept, and a board of notes takes the widened segmentation (docs/accuracy.md)
     stretch: float = 1.0  # horizontal widening of the first reading
     second_stretch: float = 1.5  # a second reading at this widening; 0 turns it off
-    decoder: Decoder = Decoder.GREEDY
+    decoder: Decoder = Decoder.AUTO
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class Settings:
                     model=PPOCRModel(g("TASKOCR_PPOCR_MODEL", "small").lower()),
                     stretch=float(g("TASKOCR_PPOCR_STRETCH", "1.0")),
                     second_stretch=float(g("TASKOCR_PPOCR_SECOND_PASS", "1.5")),
-                    decoder=Decoder(g("TASKOCR_DECODER", "greedy").strip().lower()),
+                    decoder=Decoder(g("TASKOCR_DECODER", "auto").strip().lower()),
                     threads=int(g("TASKOCR_PPOCR_THREADS")) if g("TASKOCR_PPOCR_THREADS") else None,
                 ),
                 tesseract=TesseractConfig(cmd=g("TASKOCR_TESSERACT_CMD", "tesseract")),

@@ -1,5 +1,6 @@
 """The CPU engines read an image rendered here, and the chain falls back per image."""
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from taskocr import imaging
-from taskocr.config import PPOCRConfig, PPOCRModel, Settings, TesseractConfig
+from taskocr.config import Decoder, PPOCRConfig, PPOCRModel, Settings, TesseractConfig
 from taskocr.engines import registry as reg
 from taskocr.errors import EngineError, NoEngineAvailable
 from taskocr.model import AttemptStatus, PageText
@@ -40,9 +41,11 @@ def test_ppocr_reads_a_rendered_list(model):
 
 @pytest.mark.slow
 def test_ppocr_second_pass_adds_other_readings_and_a_widened_segmentation():
+    # the greedy decoder's two readings (the beam's own are in test_ppocr_beam.py)
     page = page_rgb()
-    two = reg.engine_class("ppocr")(PPOCRConfig()).recognize(page)
-    one = reg.engine_class("ppocr")(PPOCRConfig(second_stretch=0)).recognize(page)
+    greedy = PPOCRConfig(decoder=Decoder.GREEDY)
+    two = reg.engine_class("ppocr")(greedy).recognize(page)
+    one = reg.engine_class("ppocr")(replace(greedy, second_stretch=0)).recognize(page)
     assert isinstance(two, PageText) and isinstance(one, list)
     # the first reading is the same either way; the second only adds readings that differ
     assert [(ln.text, ln.bbox) for ln in two.lines] == [(ln.text, ln.bbox) for ln in one]
@@ -53,10 +56,10 @@ def test_ppocr_second_pass_adds_other_readings_and_a_widened_segmentation():
     assert fuzz.partial_ratio("Get approval", joined_text(two.separated)) > 90
     assert all(0 <= ln.bbox.x and ln.bbox.x2 <= 1600 for ln in two.separated)
     # a second reading narrower than the first only gives alternatives
-    narrower = reg.engine_class("ppocr")(PPOCRConfig(stretch=1.5, second_stretch=1.25)).recognize(page)
+    narrower = reg.engine_class("ppocr")(replace(greedy, stretch=1.5, second_stretch=1.25)).recognize(page)
     assert isinstance(narrower, list)
     # the chain hands both segmentations on
-    rec = reg.Registry(Settings()).recognize(page, "ppocr")
+    rec = reg.Registry(Settings(ppocr=greedy)).recognize(page, "ppocr")
     assert [ln.text for ln in rec.lines] == [ln.text for ln in two.lines]
     assert [ln.text for ln in rec.separated] == [ln.text for ln in two.separated]
 

@@ -69,9 +69,23 @@ def test_a_model_file_with_another_hash_is_refused(tmp_path, name, digest):
 
 def test_the_decoder_setting_is_checked():
     assert Settings.from_env({"TASKOCR_DECODER": "Beam"}).ppocr.decoder is Decoder.BEAM
-    assert Settings.from_env({}).ppocr.decoder is Decoder.GREEDY
+    assert Settings.from_env({}).ppocr.decoder is Decoder.AUTO
     with pytest.raises(ConfigError):
         Settings.from_env({"TASKOCR_DECODER": "best"})
+
+
+def test_auto_reads_with_the_beam_where_it_is_installed(monkeypatch):
+    ppocr = reg.engine_class("ppocr")
+    small = ppocr(PPOCRConfig())
+    assert small.beam and small.model_version.endswith("beam decoder")
+    assert not ppocr(PPOCRConfig(model=PPOCRModel.TINY)).beam  # the beam reads with small only
+    assert not ppocr(PPOCRConfig(decoder=Decoder.GREEDY)).beam
+    # without the decoder extra, auto reads greedily and the engine stays available
+    monkeypatch.setattr(ctc_det, "unavailable_reason", lambda: "kenlm is not installed")
+    bare = ppocr(PPOCRConfig())
+    assert not bare.beam and bare.unavailable_reason() is None
+    assert bare.model_version.endswith("greedy decoder")
+    assert ppocr(PPOCRConfig(decoder=Decoder.BEAM)).unavailable_reason().startswith("TASKOCR_DECODER=beam")
 
 
 def test_beam_needs_the_small_model(page):

