@@ -187,3 +187,31 @@ def test_writing_along_a_column_reads_whichever_way_it_runs(engine, turn):
     assert len(lines) == 1
     assert fuzz.ratio("letter writing", lines[0].text) > 85
     assert lines[0].bbox.height > 3 * lines[0].bbox.width  # the box stays on the page, upright
+
+
+def test_a_sure_reading_outweighs_one_of_known_words_read_unsure():
+    # "get it day" (every word known, read unsure) against the widened strip's "urgent:
+    # renew the ssl certificate today" (ssl unknown, read surely): the sure reading is kept
+    from taskocr.engines.ctc_decode import Decoded
+    from taskocr.engines.ppocr import UNSURE, _plausibility
+
+    unsure = Decoded(") get it day", 0.51, ())
+    sure = Decoded("f) urgent: renew the ssl certificate today", 0.98, ())
+    assert unsure.confidence < UNSURE  # so the strip is read widened although its words are known
+    assert _plausibility(sure, 5 / 7) > _plausibility(unsure, 1.0)
+    # between two equally sure readings, the one of known words wins
+    assert _plausibility(Decoded("Call the office", 0.9, ()), 1.0) > _plausibility(Decoded("Call h ho ffie", 0.9, ()), 0.25)
+
+
+@pytest.mark.slow
+def test_narrow_writing_is_read_widened(engine):
+    # tall, narrow letters give the recogniser too few steps once squeezed to its height
+    page = Image.new("RGB", (1900, 600), (250, 248, 240))
+    ImageDraw.Draw(page).text((100, 190), "urgent: renew the ssl certificate today",
+                              font=handwriting_font(70, "sue-ellen-francisco"), fill=(20, 30, 120))
+    truth = "urgent: renew the ssl certificate today"
+    once = reg.engine_class("ppocr")(PPOCRConfig(decoder=Decoder.BEAM, second_stretch=0.0))
+    both = " ".join(ln.text for ln in engine.recognize(np.asarray(page)).lines)
+    alone = " ".join(ln.text for ln in once.recognize(np.asarray(page)).lines)
+    assert fuzz.ratio(truth, both) > 85
+    assert fuzz.ratio(truth, both) > fuzz.ratio(truth, alone)
