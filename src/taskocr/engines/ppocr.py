@@ -156,7 +156,7 @@ class PPOCREngine:
 # the share of words the lexicon or the roster knows; confidence weighs five times more. Strip
 # readings at both widths against their true lines (real dev pages; synthetic pages 81-200,
 # which the benchmark's first 80 leave out): known words first, then confidence, as before,
-# edit distance 27.0 % / 12.6 % of the true characters; this score 26.9 % / 11.5 %;
+# edit distance 27.0 % / 12.6 % of the true characters; this score 26.9 % / 11.6 %;
 # confidence alone 27.4 % / 11.6 %. Below UNSURE a strip is read widened even when all its
 # words are known: "get it day" for "urgent: renew the ssl certificate today".
 CONFIDENCE_WEIGHT = 5.0
