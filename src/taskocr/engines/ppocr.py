@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -17,6 +18,9 @@ from ..errors import EngineError
 from ..model import BBox, Line, PageText, Reading
 from .base import LazyModel, package_version
 from .ctc_det import cut_line, runs_vertically
+
+if TYPE_CHECKING:
+    from .ctc_decode import Decoded
 
 
 class PPOCREngine:
@@ -163,7 +167,7 @@ CONFIDENCE_WEIGHT = 5.0
 UNSURE = 0.8
 
 
-def _plausibility(reading, known_share: float) -> float:
+def _plausibility(reading: Decoded, known_share: float) -> float:
     return known_share + CONFIDENCE_WEIGHT * reading.confidence
 
 
