@@ -70,10 +70,12 @@ class OcrCache:
             if path.is_file():
                 d = json.loads(path.read_text())
                 return Recognition(d["engine"], [Line.from_dict(x) for x in d["lines"]], (),
-                                   separated=tuple(Line.from_dict(x) for x in d.get("separated", ())))
+                                   separated=tuple(Line.from_dict(x) for x in d.get("separated", ())),
+                                   turned=d.get("turned", 0.0))
             rec = inner(image, backend, people)
             path.write_text(json.dumps({"engine": rec.engine, "lines": [ln.to_dict() for ln in rec.lines],
-                                        "separated": [ln.to_dict() for ln in rec.separated]}))
+                                        "separated": [ln.to_dict() for ln in rec.separated],
+                                        "turned": rec.turned}))
             return rec
 
         registry.recognize = recognize

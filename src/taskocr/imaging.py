@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import cv2
@@ -226,6 +226,26 @@ def prepare_page(
 
 
 PREVIEW_SIDE = 1000
+
+
+def turn(image: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
+    """``image`` turned ``degrees`` anticlockwise about its centre on a canvas that holds all
+    of it, and the 3x3 map from the turned image's pixels back to ``image``'s."""
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    out = cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return out, np.linalg.inv(np.vstack([m, [0.0, 0.0, 1.0]]))
+
+
+def turned(page: Page, degrees: float) -> Page:
+    """The page as an engine saw it after turning it (``turn``): boxes in its pixels still
+    map back onto the photo."""
+    image, back = turn(page.image, degrees)
+    return replace(page, image=image, to_photo=page.to_photo @ back)
 
 
 def _region_to_page(region, f: float) -> np.ndarray:

@@ -180,6 +180,9 @@ class PageText:
 
     lines: tuple[Line, ...]
     separated: tuple[Line, ...] = ()
+    # degrees the engine turned the page (``imaging.turn``) to level its lines before reading
+    # it; both readings' boxes are in the turned page's pixels
+    turned: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ class Pipeline:
         people = opts.people if opts.people is not None else s.people
         with timer.stage("ocr"):
             rec = self.registry.recognize(page.image, opts.engine or s.backend, people)
+        if rec.turned:  # the engine read the page turned level: so are its boxes
+            page = imaging.turned(page, rec.turned)
         if rec.load_ms > 1.0:  # a cold start is reported apart, not as recognition time
             timer.ms["ocr"] -= rec.load_ms
             timer.ms["load"] = rec.load_ms

@@ -1,5 +1,7 @@
 """PP-OCRv6 small read through onnxruntime and decoded with the beam search (TASKOCR_DECODER=beam)."""
 
+import io
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -215,3 +217,28 @@ def test_narrow_writing_is_read_widened(engine):
     alone = " ".join(ln.text for ln in once.recognize(np.asarray(page)).lines)
     assert fuzz.ratio(truth, both) > 85
     assert fuzz.ratio(truth, both) > fuzz.ratio(truth, alone)
+
+
+@pytest.mark.slow
+def test_a_list_photographed_askew_is_read_level_and_its_boxes_land_on_the_photo(engine):
+    # turned 12 degrees, every upright box around a line would hold pieces of its neighbours
+    lines = LINES + ("- Book the meeting room for Friday", "- Send the invoices to Hasan")
+    img = Image.open(io.BytesIO(render_list(lines))).convert("RGB")
+    askew = img.rotate(12, resample=Image.BICUBIC, expand=True, fillcolor=(250, 248, 240))
+    page = np.asarray(askew)
+    read = engine.recognize(page, people=("Aykut", "Hasan"))
+    assert 10 < -read.turned < 14  # the page was turned back level to be read
+    assert all(ln.bbox.height < 130 for ln in read.lines)  # level lines, not tilted boxes
+
+    buf = io.BytesIO()
+    askew.save(buf, "PNG")
+    pipeline = Pipeline(Settings(ppocr=PPOCRConfig(decoder=Decoder.BEAM), backend="ppocr"))
+    result = pipeline.scan(buf.getvalue(), ScanOptions(people=("Aykut", "Hasan")))
+    titles = " | ".join(t.title for t in result.tasks)
+    assert fuzz.partial_ratio("Get approval", titles) > 85 and fuzz.partial_ratio("Convert to tasks", titles) > 85
+    assert {"Aykut", "Hasan"} <= {t.assignee for t in result.tasks}
+    gray = np.asarray(askew.convert("L"))
+    for t in result.tasks:  # each box, mapped back onto the photo, holds that task's writing
+        b = t.bbox
+        assert 0 <= b.x and b.x2 <= askew.width and 0 <= b.y and b.y2 <= askew.height
+        assert (gray[int(b.y):int(b.y2), int(b.x):int(b.x2)] < 128).mean() > 0.02

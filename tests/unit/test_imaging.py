@@ -187,3 +187,24 @@ def _writing(strike=None):
 def test_crossed_out_writing_is_seen(strike, expected):
     box = BBox(30, 75, 780, 70)
     assert imaging.is_struck_through(_writing(strike), box) is expected
+
+
+@pytest.mark.parametrize("degrees", [-20.0, 7.5])
+def test_a_page_turned_level_still_maps_its_boxes_onto_the_photo(degrees):
+    # a dark square on a light photo; turned, it is found where the turn put it, and its
+    # box there maps back onto where it is in the photo
+    photo = np.full((600, 900, 3), 240, np.uint8)
+    photo[200:260, 500:560] = 20
+    loaded = imaging.LoadedImage(photo, imaging.ImageInfo(900, 600, None, "PNG"), 1.0)
+    page = imaging.prepare_page(loaded, find_page=False, crop_to_ink=False)
+    turned = imaging.turned(page, degrees)
+    assert turned.image.shape[0] > page.image.shape[0] and turned.image.shape[1] > page.image.shape[1]
+    ys, xs = np.nonzero(turned.image[:, :, 0] < 128)
+    inked = BBox.from_corners(float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1))
+    back = turned.bbox_to_original(inked, 900, 600)
+    # the turned square's upright box is larger than the square: it maps back around it
+    assert back.x <= 502 and back.y <= 202 and back.x2 >= 558 and back.y2 >= 258
+    assert back.x >= 480 and back.y >= 180 and back.x2 <= 580 and back.y2 <= 280
+    # turning by 0 changes nothing
+    same, m = imaging.turn(page.image, 0.0)
+    assert same.shape == page.image.shape and np.allclose(m, np.eye(3))

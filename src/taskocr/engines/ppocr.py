@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from .. import imaging
 from ..config import Decoder, PPOCRConfig, PPOCRModel
 from ..errors import EngineError
 from ..model import BBox, Line, PageText, Reading
@@ -115,6 +116,13 @@ class PPOCREngine:
         apart there (``PageText.separated``, as for the greedy readings)."""
         detector, rec, decoder = self._reader.get()
         quads = detector.detect(image)
+        # a page photographed askew: its lines are cut out level whatever their slant, but
+        # the extractor lays rows out by upright boxes, and around slanted lines those
+        # overlap the rows above and below; the page is turned level and read again
+        turned = level_angle(quads)
+        if turned:
+            image, _ = imaging.turn(image, turned)
+            quads = detector.detect(image)
         strips = [cut_line(image, q) for q in quads]
         stretch = max(self.stretch, self.second_stretch)
         chosen = [decoder.decode(p, people) for p in rec.probabilities(strips)]
@@ -123,8 +131,8 @@ class PPOCREngine:
         # down, the recogniser still finds short words, but it is unsure of them)
         upright = [i for i, q in enumerate(quads) if runs_vertically(q)]
         if upright:
-            turned = [np.ascontiguousarray(np.rot90(strips[i], 2)) for i in upright]
-            for i, strip, p in zip(upright, turned, rec.probabilities(turned)):
+            flipped = [np.ascontiguousarray(np.rot90(strips[i], 2)) for i in upright]
+            for i, strip, p in zip(upright, flipped, rec.probabilities(flipped)):
                 d = decoder.decode(p, people)
                 if d.confidence > chosen[i].confidence:
                     chosen[i], strips[i] = d, strip
@@ -148,12 +156,12 @@ class PPOCREngine:
                                     float(quad[:, 0].max()), float(quad[:, 1].max()))
             lines.append(Line(d.text, d.confidence, box, alternatives=d.alternatives, words=d.words))
         if stretch <= 1.0:
-            return PageText(tuple(lines), ())
+            return PageText(tuple(lines), (), turned)
         try:
             (wide,) = engine.ocr_batch([_encode(image, stretch)], batch_size=1)
         except Exception as exc:
             raise EngineError(self.name, f"recognition failed: {exc}") from exc
-        return PageText(tuple(lines), tuple(_lines(wide, stretch)))
+        return PageText(tuple(lines), tuple(_lines(wide, stretch)), turned)
 
 
 # Which of a strip's two readings to keep. Both signs count: the recogniser's confidence and
@@ -169,6 +177,34 @@ UNSURE = 0.8
 
 def _plausibility(reading: Decoded, known_share: float) -> float:
     return known_share + CONFIDENCE_WEIGHT * reading.confidence
+
+
+# A page is turned level when its lines slant this much or more. Real dev pages: turning at
+# 5 degrees changed two pages, a notebook photographed at 20 degrees and a perspective
+# notebook spread at 7 (task F1 48.6 to 50.0 % pooled, 43.1 to 44.2 % per page, line CER
+# 0.163 to 0.161); at 3 degrees a notebook page at 4 degrees was turned as well and gave 14
+# more false tasks. No synthetic page slants this much.
+LEVEL_MIN_DEGREES = 5.0
+
+
+def level_angle(quads: list[np.ndarray]) -> float:
+    """The angle (degrees, anticlockwise) that levels the page's lines: the median slant
+    of its line boxes, each weighted by its length; 0 when under LEVEL_MIN_DEGREES or when
+    fewer than five lines tell."""
+    slants, lengths = [], []
+    for q in quads:
+        top = q[1] - q[0]
+        length = float(np.linalg.norm(top))
+        if length < 3 * float(np.linalg.norm(q[3] - q[0])):
+            continue  # a word or two: its slant says little
+        slants.append(float(np.degrees(np.arctan2(top[1], top[0]))))
+        lengths.append(length)
+    if len(slants) < 5:
+        return 0.0
+    order = np.argsort(slants)
+    cumulative = np.cumsum(np.asarray(lengths)[order])
+    median = float(np.asarray(slants)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    return median if abs(median) >= LEVEL_MIN_DEGREES else 0.0
 
 
 def _reads_with_beam(config: PPOCRConfig) -> bool:

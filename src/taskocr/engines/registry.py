@@ -146,10 +146,12 @@ class Registry:
                 continue
             attempts.append(EngineAttempt(name, AttemptStatus.OK))
             separated: tuple[Line, ...] = ()
+            turned = 0.0
             if isinstance(lines, PageText):  # the engine also segmented the page a second way
-                lines, separated = list(lines.lines), lines.separated
+                lines, separated, turned = list(lines.lines), lines.separated, lines.turned
             return Recognition(name, lines, tuple(attempts), load_ms, getattr(engine, "model", None),
-                               getattr(engine, "model_version", None) or plugin_version(name), separated)
+                               getattr(engine, "model_version", None) or plugin_version(name), separated,
+                               turned)
         summary = "; ".join(f"{a.engine} {a.status.value}: {a.reason}" for a in attempts)
         raise NoEngineAvailable(f"no OCR engine could read the image ({summary})", tuple(attempts), transient=transient)
 
@@ -182,3 +184,4 @@ class Recognition:
     model: str | None = None
     model_version: str | None = None
     separated: tuple[Line, ...] = ()  # the page segmented a second way (model.PageText)
+    turned: float = 0.0  # degrees the engine turned the page before reading it (model.PageText)
