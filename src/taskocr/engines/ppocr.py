@@ -118,7 +118,7 @@ class PPOCREngine:
         quads = detector.detect(image)
         # a page photographed askew: its lines are cut out level whatever their slant, but
         # the extractor lays rows out by upright boxes, and around slanted lines those
-        # overlap the rows above and below; the page is turned level and read again
+        # overlap the rows above and below; the page is turned level and its lines found again
         turned = level_angle(quads)
         if turned:
             image, _ = imaging.turn(image, turned)
