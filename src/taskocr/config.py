@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+from .engines.lexicon import parse_languages
 from .errors import ConfigError
 
 
@@ -56,6 +57,9 @@ class PPOCRConfig:
     stretch: float = 1.0  # horizontal widening of the first reading
     second_stretch: float = 1.5  # a second reading at this widening; 0 turns it off
     decoder: Decoder = Decoder.AUTO
+    # the beam decoder's lexicon (engines/lexicon.py): English, and per page the one other
+    # language its words turn out to be in
+    languages: tuple[str, ...] = ("en", "auto")
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class Settings:
                     stretch=float(g("TASKOCR_PPOCR_STRETCH", "1.0")),
                     second_stretch=float(g("TASKOCR_PPOCR_SECOND_PASS", "1.5")),
                     decoder=Decoder(g("TASKOCR_DECODER", "auto").strip().lower()),
+                    languages=parse_languages(g("TASKOCR_LANGUAGES", "en,auto")),
                     threads=int(g("TASKOCR_PPOCR_THREADS")) if g("TASKOCR_PPOCR_THREADS") else None,
                 ),
                 tesseract=TesseractConfig(cmd=g("TASKOCR_TESSERACT_CMD", "tesseract")),

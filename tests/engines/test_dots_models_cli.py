@@ -147,7 +147,8 @@ def test_list_names_the_decoder_ppocr_reads_with(tmp_path, capsys):
 
     assert "using small, greedy decoder" in listed(decoder=Decoder.GREEDY)
     assert "greedy decoder (the beam reads with small only)" in listed(model=PPOCRModel.TINY)
-    assert "using small, beam decoder" in listed(decoder=Decoder.BEAM)
+    assert "using small, beam decoder, words en+auto" in listed(decoder=Decoder.BEAM)
+    assert "beam decoder, words de" in listed(decoder=Decoder.BEAM, languages=("de",))
 
 
 def test_list_is_quick_because_it_imports_no_engine_code():

@@ -79,7 +79,7 @@ def test_the_decoder_setting_is_checked():
 def test_auto_reads_with_the_beam_where_it_is_installed(monkeypatch):
     ppocr = reg.engine_class("ppocr")
     small = ppocr(PPOCRConfig())
-    assert small.beam and small.model_version.endswith("beam decoder")
+    assert small.beam and small.model_version.endswith("beam decoder (en+auto)")
     assert not ppocr(PPOCRConfig(model=PPOCRModel.TINY)).beam  # the beam reads with small only
     assert not ppocr(PPOCRConfig(decoder=Decoder.GREEDY)).beam
     # without the decoder extra, auto reads greedily and the engine stays available
@@ -242,3 +242,22 @@ def test_a_list_photographed_askew_is_read_level_and_its_boxes_land_on_the_photo
         b = t.bbox
         assert 0 <= b.x and b.x2 <= askew.width and 0 <= b.y and b.y2 <= askew.height
         assert (gray[int(b.y):int(b.y2), int(b.x):int(b.x2)] < 128).mean() > 0.02
+
+
+@pytest.mark.slow
+def test_a_page_in_another_language_is_read_again_with_its_words():
+    from taskocr.config import Settings
+
+    assert Settings.from_env({}).ppocr.languages == ("en", "auto")
+    german = ("Einkaufen", "- Kühlschrank putzen", "- Nach Wohnungen suchen", "- Steuererklärung abgeben",
+              "- Zahnarzt anrufen", "- Wanderstöcke zurückbringen")
+    e = reg.engine_class("ppocr")(PPOCRConfig(decoder=Decoder.BEAM, languages=("en", "auto")))
+    assert e.model_version.endswith("beam decoder (en+auto)")
+    english = e.recognize(imaging.load_image(render_list(LINES)).rgb)
+    assert not e._decoders  # an English page is read once, with English
+    assert fuzz.partial_ratio("Get approval", " ".join(ln.text for ln in english.lines)) > 90
+    lines = sorted(e.recognize(imaging.load_image(render_list(german)).rgb).lines, key=lambda ln: ln.bbox.y)
+    assert list(e._decoders) == [("en", "de")]
+    text = [ln.text for ln in lines]
+    assert all(max(fuzz.ratio(t, x) for x in text) > 90 for t in german)
+    assert any("ü" in w.text for ln in lines for w in ln.words)

@@ -24,6 +24,7 @@ from importlib.resources import files
 import numpy as np
 
 from ..model import Reading, Word
+from . import lexicon
 
 # --- tunables, chosen on the real development pages (docs/decoding.md) -------------------------
 ALPHA = 0.35  # weight of the word LM against the recogniser (natural-log units)
@@ -112,37 +113,51 @@ def greedy(probs: np.ndarray, labels: tuple[str, ...]) -> Decoded:
 # --- the language model -------------------------------------------------------------------------
 
 
-def _write_arpa(path: str) -> None:
-    """A back-off bigram model from symspellpy's frequency lists: a fixed share of each word's
-    mass goes to the pairs listed after it, the rest backs off to the unigrams. Enough to
-    prefer "pull request" to "pull requesr"; it needs no corpus."""
-    root = files("symspellpy")
+def _english_counts() -> dict[str, int]:
     counts: dict[str, int] = {}
-    for row in (root / "frequency_dictionary_en_82_765.txt").read_text().splitlines():
+    for row in (files("symspellpy") / "frequency_dictionary_en_82_765.txt").read_text().splitlines():
         w, _, c = row.partition(" ")
         if w and c:
             counts[w] = int(c)
-    total = sum(counts.values())
-    pairs: dict[str, list[tuple[str, int]]] = {}
-    for row in (root / "frequency_bigramdictionary_en_243_342.txt").read_text().splitlines():
-        parts = row.split(" ")
-        if len(parts) == 3 and parts[0] in counts and parts[1] in counts:
-            pairs.setdefault(parts[0], []).append((parts[1], int(parts[2])))
-    uni_lp = {w: math.log10(c / total) for w, c in counts.items()}
+    return counts
+
+
+def _write_arpa(path: str, languages: tuple[str, ...] = (lexicon.ENGLISH,)) -> None:
+    """A back-off bigram model from symspellpy's frequency lists: a fixed share of each word's
+    mass goes to the pairs listed after it, the rest backs off to the unigrams. Enough to
+    prefer "pull request" to "pull requesr"; it needs no corpus. Other languages add their
+    frequent words as unigrams (``lexicon.words``)."""
+    uni_lp: dict[str, float] = {}
     bigram_lines, backoff = [], {}
-    for w1, seen in pairs.items():
-        # the two lists come from different corpora: a pair may outnumber its first word
-        denom = max(sum(c for _, c in seen), counts[w1])
-        kept = seen_uni = 0.0
-        for w2, c in seen:
-            p = PAIR_SHARE * c / denom
-            kept += p
-            seen_uni += 10 ** uni_lp[w2]
-            bigram_lines.append(f"{math.log10(p):.5f}\t{w1} {w2}")
-        backoff[w1] = math.log10(max(1e-6, 1 - kept) / max(1e-6, 1 - seen_uni))
+    if lexicon.ENGLISH in languages:
+        counts = _english_counts()
+        total = sum(counts.values())
+        pairs: dict[str, list[tuple[str, int]]] = {}
+        for row in (files("symspellpy") / "frequency_bigramdictionary_en_243_342.txt").read_text().splitlines():
+            parts = row.split(" ")
+            if len(parts) == 3 and parts[0] in counts and parts[1] in counts:
+                pairs.setdefault(parts[0], []).append((parts[1], int(parts[2])))
+        uni_lp = {w: math.log10(c / total) for w, c in counts.items()}
+        for w1, seen in pairs.items():
+            # the two lists come from different corpora: a pair may outnumber its first word
+            denom = max(sum(c for _, c in seen), counts[w1])
+            kept = seen_uni = 0.0
+            for w2, c in seen:
+                p = PAIR_SHARE * c / denom
+                kept += p
+                seen_uni += 10 ** uni_lp[w2]
+                bigram_lines.append(f"{math.log10(p):.5f}\t{w1} {w2}")
+            backoff[w1] = math.log10(max(1e-6, 1 - kept) / max(1e-6, 1 - seen_uni))
+    for lang in lexicon.fixed(languages):
+        if lang != lexicon.ENGLISH:
+            for w, lp in lexicon.words(lang).items():
+                uni_lp.setdefault(w, lp)  # a word English has keeps its English frequency
+    if not bigram_lines:  # KenLM needs a pair: one that never comes up
+        first = next(iter(uni_lp))
+        bigram_lines.append(f"-99.00000\t{first} {first}")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\\data\\\n")
-        fh.write(f"ngram 1={len(counts) + 3}\nngram 2={len(bigram_lines)}\n")  # KenLM needs pairs
+        fh.write(f"ngram 1={len(uni_lp) + 3}\nngram 2={len(bigram_lines)}\n")
         fh.write("\n\\1-grams:\n-99\t<s>\t0\n-1.0\t</s>\n-7.0\t<unk>\n")
         fh.writelines(f"{lp:.5f}\t{w}\t{backoff.get(w, 0.0):.5f}\n" for w, lp in uni_lp.items())
         fh.write("\n\\2-grams:\n")
@@ -162,23 +177,27 @@ def _quiet_stderr():
         os.close(saved)
 
 
-@lru_cache(maxsize=1)
-def _kenlm_model():
-    """The KenLM model, its words' prefixes and its words, built once per process."""
+@lru_cache(maxsize=4)
+def _kenlm_model(languages: tuple[str, ...] = (lexicon.ENGLISH,)):
+    """The KenLM model of ``languages``, its words' prefixes and its words, built once per
+    process and language set."""
     import kenlm
 
     fd, path = tempfile.mkstemp(suffix=".arpa", prefix="taskocr-words-")
     os.close(fd)
     try:
-        _write_arpa(path)
+        _write_arpa(path, languages)
         config = kenlm.Config()
         config.show_progress = False
         with _quiet_stderr():  # KenLM prints advice about binary files on every ARPA load
             model = kenlm.Model(path, config)  # read into memory: the file is not needed after
     finally:
         os.unlink(path)
-    words = frozenset(row.partition(" ")[0] for row in
-                      (files("symspellpy") / "frequency_dictionary_en_82_765.txt").read_text().splitlines())
+    known = set(_english_counts()) if lexicon.ENGLISH in languages else set()
+    for lang in lexicon.fixed(languages):
+        if lang != lexicon.ENGLISH:
+            known.update(lexicon.words(lang))
+    words = frozenset(known)
     # every beginning of a word, for scoring a word still being read (a set is built ten
     # times faster than a character trie and answers the only question asked of it)
     prefixes = frozenset(w[:i] for w in words for i in range(1, len(w) + 1))
@@ -256,14 +275,20 @@ class BeamDecoder:
     """pyctcdecode's beam search over one alphabet with the word LM; thread-safe: each call
     gets its own decoder object around the shared (read-only) KenLM model."""
 
-    def __init__(self, labels: tuple[str, ...]):
+    def __init__(self, labels: tuple[str, ...], languages: tuple[str, ...] = (lexicon.ENGLISH,)):
         from pyctcdecode.alphabet import Alphabet
 
         self.labels = labels
+        self.languages = lexicon.fixed(languages)
         self._alphabet = Alphabet.build_alphabet(list(labels))
-        self._kenlm, self._prefixes, self._known = _kenlm_model()
+        self._kenlm, self._prefixes, self._known = _kenlm_model(self.languages)
         self._lm_cls = _lm_class()
         self._lock = threading.Lock()
+
+    @property
+    def known(self) -> frozenset[str]:
+        """Every word the lexicon holds, lower case."""
+        return self._known
 
     def known_share(self, text: str, people: tuple[str, ...] = ()) -> float:
         """The share of a reading's words that the lexicon or the roster knows."""

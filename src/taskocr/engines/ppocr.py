@@ -7,6 +7,7 @@ One ``OcrEngine`` per process: it is thread-safe and serialises inference itself
 from __future__ import annotations
 
 import importlib.util
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,12 @@ from .. import imaging
 from ..config import Decoder, PPOCRConfig, PPOCRModel
 from ..errors import EngineError
 from ..model import BBox, Line, PageText, Reading
+from . import lexicon
 from .base import LazyModel, package_version
 from .ctc_det import cut_line, runs_vertically
 
 if TYPE_CHECKING:
-    from .ctc_decode import Decoded
+    from .ctc_decode import BeamDecoder, Decoded
 
 
 class PPOCREngine:
@@ -35,8 +37,11 @@ class PPOCREngine:
         self.stretch = config.stretch
         self.second_stretch = config.second_stretch
         self.beam = _reads_with_beam(config)
+        self.languages = config.languages
         self._model = LazyModel(self._build)
         self._reader = LazyModel(self._build_reader)
+        self._decoders: dict[tuple[str, ...], BeamDecoder] = {}
+        self._decoders_lock = threading.Lock()
 
     @property
     def model(self) -> str:
@@ -48,8 +53,9 @@ class PPOCREngine:
         version = package_version("faster-paddle")
         if not version:
             return None
-        decoder = "beam" if self.beam else "greedy"
-        return f"PP-OCRv6 {self.model_size}, faster-paddle {version}, {decoder} decoder"
+        if not self.beam:
+            return f"PP-OCRv6 {self.model_size}, faster-paddle {version}, greedy decoder"
+        return f"PP-OCRv6 {self.model_size}, faster-paddle {version}, beam decoder ({'+'.join(self.languages)})"
 
     def unavailable_reason(self) -> str | None:
         if importlib.util.find_spec("faster_paddle") is None:
@@ -57,7 +63,7 @@ class PPOCREngine:
         if self.beam:
             from . import ctc_det
 
-            if (reason := ctc_det.unavailable_reason()) is not None:
+            if (reason := ctc_det.unavailable_reason() or lexicon.unavailable_reason(self.languages)) is not None:
                 return f"TASKOCR_DECODER=beam: {reason}"
         return None
 
@@ -77,12 +83,25 @@ class PPOCREngine:
         if self.model_size != "small":
             raise EngineError(self.name, "TASKOCR_DECODER=beam reads with PP-OCRv6 small only")
         rec = CTCRecognizer(self.threads)
-        return LineDetector(self.threads), rec, BeamDecoder(rec.charset.labels)
+        return LineDetector(self.threads), rec, BeamDecoder(rec.charset.labels, self.languages)
+
+    def _decoder_for(self, language: str) -> BeamDecoder:
+        """The decoder that reads with the fixed languages and ``language`` too; built on
+        the first page written in it (a few seconds), then shared."""
+        _, rec, base = self._reader.get()
+        key = base.languages + (language,)
+        with self._decoders_lock:
+            if key not in self._decoders:
+                from .ctc_decode import BeamDecoder
+
+                self._decoders[key] = BeamDecoder(rec.charset.labels, key)
+            return self._decoders[key]
 
     def load(self) -> None:
         self._model.get()
         if self.beam:
             self._reader.get()
+            lexicon.preload(self.languages)
 
     def recognize(self, image: np.ndarray, people: tuple[str, ...] = ()) -> list[Line] | PageText:
         engine = self._model.get()
@@ -125,7 +144,16 @@ class PPOCREngine:
             quads = detector.detect(image)
         strips = [cut_line(image, q) for q in quads]
         stretch = max(self.stretch, self.second_stretch)
-        chosen = [decoder.decode(p, people) for p in rec.probabilities(strips)]
+        probs = rec.probabilities(strips)
+        chosen = [decoder.decode(p, people) for p in probs]
+        # a page in another language reads as misspelt English; when its words say which
+        # language it is, it is read again with that language's words too (engines/lexicon.py)
+        if lexicon.AUTO in self.languages:
+            names = {w.lower() for p in people for w in p.split()}
+            language = lexicon.detect((d.text for d in chosen), decoder.known | names)
+            if language is not None and language not in decoder.languages:
+                decoder = self._decoder_for(language)
+                chosen = [decoder.decode(p, people) for p in probs]
         # writing along a column is turned a quarter; written upwards it then reads upside
         # down, so such a strip is read turned round too and the surer reading kept (upside
         # down, the recogniser still finds short words, but it is unsure of them)
