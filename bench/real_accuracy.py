@@ -119,7 +119,7 @@ def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = Tru
     OcrCache(cache).wrap(pipeline.registry, fingerprint)
     if bare:
         bare = _bare_pipeline(pipeline)
-        OcrCache(cache).wrap(bare.registry, f"bare|{label}")
+        OcrCache(cache).wrap(bare.registry, f"bare|{label}|{getattr(engine, 'model_version', '')}")
     list_scores, other_scores, page_f1, seconds, cers, bare_cers, log = [], [], [], [], [], [], []
     for item in items:
         data = (data_dir / real.image_name(item)).read_bytes()

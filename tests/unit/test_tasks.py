@@ -188,3 +188,10 @@ def test_in_a_sentence_case_list_a_lower_case_line_is_a_description():
     assert tasks[0].description == "link in the team chat"
     lower = [line("buy batteries", 100, 100), line("call the bank", 100, 170), line("pay rent", 100, 240)]
     assert len(extract_tasks(lower, OPTS)) == 3  # a list written all in lower case keeps its tasks
+
+
+def test_a_row_without_a_word_is_not_a_task():
+    # figures, a formula, initials: on a list they are misread marks or margin notes
+    rows = ["- 9~10vs", "- 1021 fw", "- 8+p→n++}o~10-28", "- Go to the ATM", "- Fix TV", "- Pay 3 bills 17/12"]
+    tasks = extract_tasks([line(t, 100, 100 + 70 * i) for i, t in enumerate(rows)], OPTS)
+    assert [t.title for t in tasks] == ["Go to the ATM", "Fix TV", "Pay 3 bills"]

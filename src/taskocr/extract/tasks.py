@@ -330,6 +330,8 @@ def extract_tasks(
     return tasks
 
 
+_A_WORD = re.compile(r"[^\W\d_]{3,}")
+
 # a day plan's rows start with a time: "10.00 - Meditation", "9:30 standup", "2pm: gym"
 _LEAD_TIME = re.compile(
     r"^((?:[01]?\d|2[0-3])(?:[.:][0-5]\d(?:\s?[ap]\.?m\.?)?|\s?[ap]\.?m\.?))\s*(?:[-–—:]\s*|\s+)(?=[^\W\d])", re.I
@@ -392,7 +394,10 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck, column
     if opts.correct_words:
         text = correct.repair_title(text, c.row.confidence, protect=opts.people)
     title = tidy(text)
-    if sum(ch.isalpha() for ch in title) < 2:  # a date or a number alone heads a page
+    # a task says what to do in a word at least: a date or a number alone heads a page, and
+    # a row of figures, a formula or a pair of letters is not a task (real dev pages: 3 false
+    # tasks fewer, "9~10vs", "1021 fw", "8+p→n++}o~10-28"; none found lost)
+    if not _A_WORD.search(title):
         return None
     marked = c.marker.bulleted or c.marker.done is not None or labelled or due or assignee
     if c.row.confidence < UNSURE_ROW and not marked:
