@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from taskocr.config import DateOrder
-from taskocr.extract.correct import find_person, match_person, split_glued, unmix_digits
+from taskocr.extract.correct import find_person, match_person
 from taskocr.extract.dates import parse_due_date
 from taskocr.extract.fields import (
     fold_confusables,
@@ -280,35 +280,6 @@ def test_roster_leaves_a_name_alone_when_two_people_fit():
 )
 def test_find_person_behind_a_misread_arrow(text, person, rest):
     assert find_person(text, ("Hasan", "Ana", "Olga")) == (person, rest)
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("Packthekitchen boxes", "Pack the kitchen boxes"),
-        ("Draftthewelcomeemail", "Draft the welcome email"),
-        ("Rosasomeday", "Rosa someday"),
-        ("approve the vendor contraet", "approve the vendor contraet"),  # rare parts: left alone
-        ("Vacuum the car criticat", "Vacuum the car criticat"),  # a field word, misread
-        ("Schedule the onboarding", "Schedule the onboarding"),
-    ],
-)
-def test_glued_words_are_split_only_into_common_words(text, expected):
-    assert split_glued(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("Get approva1 now", "Get approval now"),
-        ("Book the h0tel", "Book the hotel"),
-        ("Print 100 copies", "Print 100 copies"),
-        ("Order 5 chairs", "Order 5 chairs"),
-        ("Buy B12 pills", "Buy B12 pills"),
-    ],
-)
-def test_digits_inside_words_are_read_as_letters(text, expected):
-    assert unmix_digits(text) == expected
 
 
 @pytest.mark.parametrize(

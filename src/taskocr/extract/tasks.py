@@ -374,8 +374,6 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck, column
     who = _ASSIGNED.match(text)
     if who and correct.match_person(who.group("who"), opts.people):  # "Remember to …" names nobody
         text = f"{text[who.end():]} → {who.group('who')}"  # the same as an arrow at the end
-    if opts.correct_words:
-        text = correct.split_glued(correct.unmix_digits(text))
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     priority, text = parse_priority(text)
     found = find_assignee(text)
@@ -391,8 +389,6 @@ def _parse_task(c: _Classified, opts: ExtractOptions, index: int, struck, column
     if due is None:  # a misread date word may only now stand at the end of the line
         due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     text = strip_field_debris(text)
-    if opts.correct_words:
-        text = correct.repair_title(text, c.row.confidence, protect=opts.people)
     title = tidy(text)
     # a task says what to do in a word at least: a date or a number alone heads a page, and
     # a row of figures, a formula or a pair of letters is not a task (real dev pages: 3 false
