@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import DateOrder, PPOCRModel, Settings
+from .engines.lexicon import parse_languages
 from .errors import ConfigError, InputError, NoEngineAvailable, TaskOCRError
 from .formats import READABLE
 from .model import ScanResult
@@ -84,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--date-order", choices=[o.value for o in DateOrder], default=None)
     s.add_argument("--ref-date", type=_iso_date, default=None, help="date for 'tomorrow', 'Friday'… (default: the photo's EXIF date, else today)")
     s.add_argument("--no-page", action="store_true", help="do not look for the sheet of paper")
+    s.add_argument("--languages", default=None,
+                   help="the beam decoder's word lists, e.g. en,de (default: $TASKOCR_LANGUAGES or en,auto: "
+                        "English, and per page the language its words point to)")
     for name in _DELEGATED:
         sub.add_parser(name, help=_COMMAND_HELP[name], add_help=False)
     return p
@@ -147,10 +151,12 @@ def _scan(args) -> int:
 
     try:
         settings = Settings.from_env()
-        settings = settings.with_overrides(
-            ppocr=replace(settings.ppocr, model=PPOCRModel(args.model)) if args.model else None,
-            find_page=False if args.no_page else None,
-        )
+        ppocr = settings.ppocr
+        if args.model:
+            ppocr = replace(ppocr, model=PPOCRModel(args.model))
+        if args.languages is not None:
+            ppocr = replace(ppocr, languages=parse_languages(args.languages, "--languages"))
+        settings = settings.with_overrides(ppocr=ppocr, find_page=False if args.no_page else None)
         pipeline = Pipeline(settings)
         options = ScanOptions(
             engine=args.engine,

@@ -44,6 +44,17 @@ def test_scan_json_has_the_api_fields(list_photo):
     assert out["extractor_version"].startswith("0.1.0+")
 
 
+@pytest.mark.slow
+def test_scan_reads_with_the_languages_asked_for(list_photo):
+    run = taskocr("scan", str(list_photo), "--json", "--languages", "en,de", "--ref-date", "2025-12-03")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["model_version"].endswith("beam decoder (en+de)")
+    assert out["tasks"][0]["title"] == "Get approval"  # English still reads as English
+    bad = taskocr("scan", str(list_photo), "--languages", "en,xx")
+    assert bad.returncode == 2 and "--languages='en,xx'" in bad.stderr and not bad.stdout
+
+
 def test_scan_table_with_mock_engine(list_photo):
     run = taskocr("scan", str(list_photo), "--engine", "mock", "--ref-date", "2025-12-03")
     assert run.returncode == 0, run.stderr

@@ -36,14 +36,14 @@ MIN_WORDS = 3
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
 
 
-def parse_languages(value: str) -> tuple[str, ...]:
+def parse_languages(value: str, source: str = "TASKOCR_LANGUAGES") -> tuple[str, ...]:
     """``TASKOCR_LANGUAGES``: language codes, comma-separated, ``auto`` among them to read a
     page again in the language it turns out to be written in."""
     langs = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
     known = (ENGLISH, AUTO, *OTHER_LANGUAGES)
     bad = [lang for lang in langs if lang not in known]
     if bad or not langs:
-        raise ConfigError(f"TASKOCR_LANGUAGES={value!r}: use codes from {', '.join(known)} (comma-separated)")
+        raise ConfigError(f"{source}={value!r}: use codes from {', '.join(known)} (comma-separated)")
     if langs == (AUTO,):
         return (ENGLISH, AUTO)
     return langs
