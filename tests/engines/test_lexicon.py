@@ -92,3 +92,15 @@ def test_names_on_a_page_do_not_make_it_another_language():
     names = {"aykut", "hasan", "elif"}
     assert lexicon.detect(page, known | names) is None
     assert lexicon.detect(page + ["Toplantı notları", "Raporu gönder", "Müşteriyi ara"], known | names) == "tr"
+
+
+def test_a_page_read_without_english_can_turn_out_english():
+    from taskocr.engines.ctc_decode import _kenlm_model
+
+    assert lexicon.candidates(("en", "auto")) == lexicon.AUTO_CANDIDATES
+    assert lexicon.candidates(("de", "auto"))[0] == "en" and "de" not in lexicon.candidates(("de", "auto"))
+    assert lexicon.candidates(("en", "de")) == ()
+    _, _, german = _kenlm_model(("de",))
+    page = ["Call the bank about the loan", "Buy milk and bread", "Book the dentist", "Send the invoice"]
+    assert lexicon.detect(page, german, lexicon.candidates(("de", "auto"))) == "en"
+    assert lexicon.detect(page, german, ()) is None

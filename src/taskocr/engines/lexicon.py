@@ -64,8 +64,9 @@ def unavailable_reason(languages: tuple[str, ...]) -> str | None:
 
 @lru_cache(maxsize=None)
 def words(language: str) -> dict[str, float]:
-    """An other language's most frequent words (lower case, letters only), each with its
-    log10 probability."""
+    """A language's most frequent words in wordfreq's lists (lower case, letters only), each
+    with its log10 probability. English is read from symspellpy's lists for decoding; this
+    one only serves to recognise an English page read with other languages."""
     import wordfreq
 
     freq = wordfreq.get_frequency_dict(language)
@@ -78,30 +79,39 @@ def words(language: str) -> dict[str, float]:
     return out
 
 
+def candidates(languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages a page read with ``languages`` is checked against under ``auto``:
+    English too when the fixed ones leave it out (``de,auto`` and an English page)."""
+    if AUTO not in languages:
+        return ()
+    extra = () if ENGLISH in languages else (ENGLISH,)
+    return tuple(lang for lang in extra + AUTO_CANDIDATES if lang not in languages)
+
+
 def preload(languages: tuple[str, ...]) -> None:
     """Read the word lists a scan may need (about two seconds for all candidates)."""
     import importlib.util
 
     if importlib.util.find_spec("wordfreq") is None:
         return
-    for lang in set(fixed(languages)) | (set(AUTO_CANDIDATES) if AUTO in languages else set()):
-        if lang != ENGLISH:
-            words(lang)
+    for lang in {lang for lang in fixed(languages) if lang != ENGLISH} | set(candidates(languages)):
+        words(lang)
 
 
-def detect(texts: Iterable[str], known: frozenset[str] | set[str]) -> str | None:
-    """The language among AUTO_CANDIDATES whose words the page's words are, beyond the ones
-    ``known`` already holds (the lexicon's, the roster's); None when no language stands out
-    or wordfreq is missing."""
+def detect(texts: Iterable[str], known: frozenset[str] | set[str],
+           among: tuple[str, ...] = AUTO_CANDIDATES) -> str | None:
+    """The language ``among`` the candidates whose words the page's words are, beyond the
+    ones ``known`` already holds (the lexicon's, the roster's); None when no language stands
+    out or wordfreq is missing."""
     import importlib.util
 
-    if importlib.util.find_spec("wordfreq") is None:
+    if not among or importlib.util.find_spec("wordfreq") is None:
         return None
     tokens = [t.lower() for text in texts for t in _TOKEN.findall(text)]
     unknown = [t for t in tokens if t not in known]
     if len(unknown) < MIN_WORDS:
         return None
-    counts = {lang: sum(t in words(lang) for t in unknown) for lang in AUTO_CANDIDATES}
+    counts = {lang: sum(t in words(lang) for t in unknown) for lang in among}
     best = max(counts, key=counts.get)
     if counts[best] >= MIN_WORDS and counts[best] >= MIN_SHARE * len(tokens):
         return best

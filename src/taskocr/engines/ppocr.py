@@ -150,7 +150,8 @@ class PPOCREngine:
         # language it is, it is read again with that language's words too (engines/lexicon.py)
         if lexicon.AUTO in self.languages:
             names = {w.lower() for p in people for w in p.split()}
-            language = lexicon.detect((d.text for d in chosen), decoder.known | names)
+            language = lexicon.detect((d.text for d in chosen), decoder.known | names,
+                                      lexicon.candidates(self.languages))
             if language is not None and language not in decoder.languages:
                 decoder = self._decoder_for(language)
                 chosen = [decoder.decode(p, people) for p in probs]
