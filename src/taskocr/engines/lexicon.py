@@ -99,16 +99,16 @@ def preload(languages: tuple[str, ...]) -> None:
 
 
 def detect(texts: Iterable[str], known: frozenset[str] | set[str],
-           among: tuple[str, ...] = AUTO_CANDIDATES) -> str | None:
+           among: tuple[str, ...] = AUTO_CANDIDATES, names: frozenset[str] | set[str] = frozenset()) -> str | None:
     """The language ``among`` the candidates whose words the page's words are, beyond the
-    ones ``known`` already holds (the lexicon's, the roster's); None when no language stands
-    out or wordfreq is missing."""
+    ones ``known`` (the lexicon's) and ``names`` (the roster's, lower case) already hold; None
+    when no language stands out or wordfreq is missing."""
     import importlib.util
 
     if not among or importlib.util.find_spec("wordfreq") is None:
         return None
     tokens = [t.lower() for text in texts for t in _TOKEN.findall(text)]
-    unknown = [t for t in tokens if t not in known]
+    unknown = [t for t in tokens if t not in known and t not in names]
     if len(unknown) < MIN_WORDS:
         return None
     counts = {lang: sum(t in words(lang) for t in unknown) for lang in among}

@@ -87,7 +87,7 @@ class PPOCREngine:
 
     def _decoder_for(self, language: str) -> BeamDecoder:
         """The decoder that reads with the fixed languages and ``language`` too; built on
-        the first page written in it (a few seconds), then shared."""
+        the first page written in it (about a second), then shared."""
         _, rec, base = self._reader.get()
         key = base.languages + (language,)
         with self._decoders_lock:
@@ -150,8 +150,8 @@ class PPOCREngine:
         # language it is, it is read again with that language's words too (engines/lexicon.py)
         if lexicon.AUTO in self.languages:
             names = {w.lower() for p in people for w in p.split()}
-            language = lexicon.detect((d.text for d in chosen), decoder.known | names,
-                                      lexicon.candidates(self.languages))
+            language = lexicon.detect((d.text for d in chosen), decoder.known,
+                                      lexicon.candidates(self.languages), names)
             if language is not None and language not in decoder.languages:
                 decoder = self._decoder_for(language)
                 chosen = [decoder.decode(p, people) for p in probs]
