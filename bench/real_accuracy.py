@@ -112,14 +112,13 @@ def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = Tru
     if reason:
         return dict(row, unavailable=reason)
     pipeline.preload(choice.engine)
-    engine = pipeline.registry.get(choice.engine)
     # the decoder is part of the model version: "ppocr" reads with the beam only where installed
-    fingerprint = (f"{label}|{pipeline.settings.ppocr.stretch}|{pipeline.settings.ppocr.second_stretch}"
-                   f"|{getattr(engine, 'model_version', '')}")
+    version = getattr(pipeline.registry.get(choice.engine), "model_version", "")
+    fingerprint = f"{label}|{pipeline.settings.ppocr.stretch}|{pipeline.settings.ppocr.second_stretch}|{version}"
     OcrCache(cache).wrap(pipeline.registry, fingerprint)
     if bare:
         bare = _bare_pipeline(pipeline)
-        OcrCache(cache).wrap(bare.registry, f"bare|{label}|{getattr(engine, 'model_version', '')}")
+        OcrCache(cache).wrap(bare.registry, f"bare|{label}|{version}")
     list_scores, other_scores, page_f1, seconds, cers, bare_cers, log = [], [], [], [], [], [], []
     for item in items:
         data = (data_dir / real.image_name(item)).read_bytes()

@@ -73,11 +73,14 @@ def test_a_lexicon_of_one_other_language_alone():
     assert german.decode(probs).text == "Nach Wohnungen suchen"
 
 
-def test_without_wordfreq_only_english_is_available(monkeypatch):
+def test_without_wordfreq_only_english_is_available(monkeypatch, request):
     import importlib.util
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "wordfreq" else real(name, *a))
+    # looked up once per process: forgotten before and after this test
+    lexicon._have_wordfreq.cache_clear()
+    request.addfinalizer(lexicon._have_wordfreq.cache_clear)
     assert lexicon.unavailable_reason(("en", "auto")) is None
     assert "wordfreq" in lexicon.unavailable_reason(("en", "de"))
     assert lexicon.detect(["Kühlschrank putzen", "Wohnungen suchen"], ENGLISH) is None

@@ -122,11 +122,11 @@ def _english_counts() -> dict[str, int]:
     return counts
 
 
-def _write_arpa(path: str, languages: tuple[str, ...] = (lexicon.ENGLISH,)) -> None:
+def _write_arpa(path: str, languages: tuple[str, ...] = (lexicon.ENGLISH,)) -> frozenset[str]:
     """A back-off bigram model from symspellpy's frequency lists: a fixed share of each word's
     mass goes to the pairs listed after it, the rest backs off to the unigrams. Enough to
     prefer "pull request" to "pull requesr"; it needs no corpus. Other languages add their
-    frequent words as unigrams (``lexicon.words``)."""
+    frequent words as unigrams (``lexicon.words``). Returns the model's words."""
     uni_lp: dict[str, float] = {}
     bigram_lines, backoff = [], {}
     if lexicon.ENGLISH in languages:
@@ -163,6 +163,7 @@ def _write_arpa(path: str, languages: tuple[str, ...] = (lexicon.ENGLISH,)) -> N
         fh.write("\n\\2-grams:\n")
         fh.writelines(line + "\n" for line in bigram_lines)
         fh.write("\n\\end\\\n")
+    return frozenset(uni_lp)
 
 
 @contextmanager
@@ -186,18 +187,13 @@ def _kenlm_model(languages: tuple[str, ...] = (lexicon.ENGLISH,)):
     fd, path = tempfile.mkstemp(suffix=".arpa", prefix="taskocr-words-")
     os.close(fd)
     try:
-        _write_arpa(path, languages)
+        words = _write_arpa(path, languages)
         config = kenlm.Config()
         config.show_progress = False
         with _quiet_stderr():  # KenLM prints advice about binary files on every ARPA load
             model = kenlm.Model(path, config)  # read into memory: the file is not needed after
     finally:
         os.unlink(path)
-    known = set(_english_counts()) if lexicon.ENGLISH in languages else set()
-    for lang in lexicon.fixed(languages):
-        if lang != lexicon.ENGLISH:
-            known.update(lexicon.words(lang))
-    words = frozenset(known)
     # every beginning of a word, for scoring a word still being read (a set is built ten
     # times faster than a character trie and answers the only question asked of it)
     prefixes = frozenset(w[:i] for w in words for i in range(1, len(w) + 1))
@@ -289,6 +285,11 @@ class BeamDecoder:
     def known(self) -> frozenset[str]:
         """Every word the lexicon holds, lower case."""
         return self._known
+
+    def language_of(self, texts, people: tuple[str, ...], among: tuple[str, ...]) -> str | None:
+        """The language ``among`` the candidates that a page read by this decoder is written
+        in, by the words neither its lexicon nor the roster knows (``lexicon.detect``)."""
+        return lexicon.detect(texts, self._known, among, _name_keys(tuple(people)))
 
     def known_share(self, text: str, people: tuple[str, ...] = ()) -> float:
         """The share of a reading's words that the lexicon or the roster knows."""

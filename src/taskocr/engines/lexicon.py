@@ -54,10 +54,15 @@ def fixed(languages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(lang for lang in languages if lang != AUTO)
 
 
-def unavailable_reason(languages: tuple[str, ...]) -> str | None:
+@lru_cache(maxsize=1)
+def _have_wordfreq() -> bool:
     import importlib.util
 
-    if any(lang not in (ENGLISH, AUTO) for lang in languages) and importlib.util.find_spec("wordfreq") is None:
+    return importlib.util.find_spec("wordfreq") is not None
+
+
+def unavailable_reason(languages: tuple[str, ...]) -> str | None:
+    if any(lang not in (ENGLISH, AUTO) for lang in languages) and not _have_wordfreq():
         return "wordfreq is not installed (pip install wordfreq), needed for TASKOCR_LANGUAGES other than en"
     return None
 
@@ -90,9 +95,7 @@ def candidates(languages: tuple[str, ...]) -> tuple[str, ...]:
 
 def preload(languages: tuple[str, ...]) -> None:
     """Read the word lists a scan may need (about two seconds for all candidates)."""
-    import importlib.util
-
-    if importlib.util.find_spec("wordfreq") is None:
+    if not _have_wordfreq():
         return
     for lang in {lang for lang in fixed(languages) if lang != ENGLISH} | set(candidates(languages)):
         words(lang)
@@ -103,9 +106,7 @@ def detect(texts: Iterable[str], known: frozenset[str] | set[str],
     """The language ``among`` the candidates whose words the page's words are, beyond the
     ones ``known`` (the lexicon's) and ``names`` (the roster's, lower case) already hold; None
     when no language stands out or wordfreq is missing."""
-    import importlib.util
-
-    if not among or importlib.util.find_spec("wordfreq") is None:
+    if not among or not _have_wordfreq():
         return None
     tokens = [t.lower() for text in texts for t in _TOKEN.findall(text)]
     unknown = [t for t in tokens if t not in known and t not in names]
