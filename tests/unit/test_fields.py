@@ -334,3 +334,12 @@ def test_brackets_dashes_and_lower_case_after_an_arrow_need_the_roster(text, wea
 def test_a_mark_read_as_one_cjk_glyph_before_latin_text_is_a_marker(text, done, rest):
     m = parse_marker(text)
     assert (m.done, m.rest) == (done, rest)
+
+
+def test_calendar_labels_in_the_languages_pages_are_read_in():
+    from taskocr.extract.dates import is_calendar_label
+
+    for label in ("Febrero", "Montag", "Monday 25", "juillet", "Sonntag", "March"):
+        assert is_calendar_label(label), label
+    for text in ("call mom", "Sunday brunch with Ana", "Mar", "Marcus", ""):
+        assert not is_calendar_label(text), text

@@ -112,6 +112,26 @@ def test_a_chore_board_with_misread_verbs_is_still_a_board_of_tasks():
     assert extract_tasks(topics, OPTS) == []
 
 
+def test_a_planner_page_with_month_labels_around_its_list_is_a_list_not_a_board():
+    # a Spanish planner: the year, the months of the quarter and a column of three items
+    # stand apart like notes, but the list under "Enero" holds most of the writing
+    items = ["- Planificar y estructurar curso de git", "- Estudiar para el examen", "- Tomar foto de perfil",
+             "- Cortarme el cabello", "- Pulsera de cuero", "- Base para laptop", "- Terminar libro de Oscar Wilde"]
+    lines = [line("Enero", 100, 100, w=110)] + [line(t, 100, 160 + 50 * i, w=700) for i, t in enumerate(items)]
+    lines += [line("2019", 1600, 40, w=100), line("Abril", 1300, 100, w=110), line("Mayo", 1300, 500, w=100),
+              line("Junio", 1300, 900, w=110), line("Febrero", 100, 700, w=160), line("Marzo", 100, 900, w=130)]
+    lines += _note(["Encuadernar", "libro de notas"], 900, 160)
+    assert [b.note for b in group_blocks(lines)] == [False]  # one page, not a board of topics
+    titles = [t.title for t in extract_tasks(lines, OPTS)]
+    assert titles[:7] == [t[2:] for t in items]
+    # the months, in whatever language, head the writing around them: none is a task
+    assert not {"Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio"} & set(titles)
+    # a board of sticky notes has no such block: it stays a board
+    board = _note(["CALL", "BOB"], 100, 120) + _note(["PAY", "RENT"], 500, 120)
+    board += _note(["BUY", "BULBS"], 100, 420) + _note(["EMAIL", "JOAN"], 500, 420)
+    assert all(b.note for b in group_blocks(board))
+
+
 def test_notes_written_one_word_to_a_line_are_still_notes():
     lines = _note(["DRAFT", "POST", "ON", "EVERNOTE", "KANBAN"], 100, 120) + _note(["CALL", "BOB"], 500, 120)
     lines += _note(["EMAIL", "JOAN", "RE", "NEW", "CARDS"], 100, 420) + _note(["BUY", "BULBS"], 500, 420)

@@ -272,3 +272,34 @@ def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
         return None, text
     m, d = min(candidates, key=lambda c: c[0].start())
     return d, tidy(text[: m.start()] + " " + text[m.end():])
+
+
+# --- calendar labels ------------------------------------------------------------------------------
+
+_MONTHS_AND_DAYS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)
+
+
+@lru_cache(maxsize=1)
+def calendar_names() -> frozenset[str]:
+    """Month and weekday names written out, lower case, in English and the other languages
+    pages are read in (``dateparser``'s own lists): a planner's "Enero" or "Montag" alone on
+    its line heads what follows, as "January" does."""
+    from dateparser.languages.loader import default_loader
+
+    from ..engines.lexicon import ENGLISH, OTHER_LANGUAGES
+
+    names = set()
+    for locale in default_loader.get_locales(languages=[ENGLISH, *OTHER_LANGUAGES]):
+        for key in _MONTHS_AND_DAYS:
+            # abbreviations ("mar", "lun") are words of other languages too
+            names.update(n.lower() for n in locale.info.get(key, []) if len(n) >= 4 and n.isalpha())
+    return frozenset(names)
+
+
+def is_calendar_label(text: str) -> bool:
+    """A row that is a month or a weekday, and perhaps a number: "Febrero", "Monday 25"."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return 0 < len(words) <= 2 and all(w.lower() in calendar_names() for w in words)

@@ -12,7 +12,7 @@ from typing import Callable
 from ..config import DateOrder
 from ..model import BBox, Line, LineKind, Priority, Task
 from . import correct
-from .dates import parse_due_date
+from .dates import is_calendar_label, parse_due_date
 from .fields import (
     Marker,
     fold_confusables,
@@ -176,7 +176,7 @@ def _looks_like_heading(
 ) -> bool:
     words = text.split()
     opener = first_word(text)
-    if _HEADING.match(text):
+    if _HEADING.match(text) or is_calendar_label(text):
         return True
     if first and _HEADING_NOUN.match(text) and opener not in TASK_VERBS:
         return True
