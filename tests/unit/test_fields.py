@@ -56,6 +56,8 @@ REF = date(2025, 12, 3)  # a Wednesday
         ("[xI Buy milk", True, True, "Buy milk"),
         ("x closures", True, True, "closures"),  # a bullet journal's cross: done
         ("X standup", True, True, "standup"),
+        ("> env time script", True, None, "env time script"),  # migrated: still to do
+        ("< Planificar curso", True, None, "Planificar curso"),  # scheduled: still to do
         ("* x writing with an editor", True, True, "writing with an editor"),
         ("x-ray the parcel", False, None, "x-ray the parcel"),  # a word, not a mark
         ("X 2 eggs", False, None, "X 2 eggs"),

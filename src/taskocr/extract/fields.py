@@ -77,7 +77,7 @@ _CHECKED_BOX = re.compile(r"^[\[(【{]\s*[xX×✓✔vV✗✘*/\\]\s*[\])】}Il1|
 # an empty box drawn by hand comes back as "[ ]", "[J", "[3", "CJ", "LJ", "口"…
 _EMPTY_BOX = re.compile(r"^(?:[\[(【{]\s*[\])】}J3Il1|](?=\s)|[\[(【{]\s*[\])】}]|[☐□▢口⬜◻]|[CLI]\s?[J\]コ](?=\s|[A-Z]))\s*")
 _TICK = re.compile(rf"^[{_TICKS}]\s*")
-_BULLET = re.compile(r"^(?:[-–—•*·∙●○◦▪■>~=+]{1,2}(?=\s|[A-Za-z(\[])|[-–—•*·]\s)\s*")
+_BULLET = re.compile(r"^(?:[-–—•*·∙●○◦▪■<>~=+]{1,2}(?=\s|[A-Za-z(\[])|[-–—•*·]\s)\s*")
 # "1." is often read as "I." or "l."; a bullet dot "•" as a plain "." before a capital
 _NUMBERED = re.compile(
     r"^(?:\d{1,2}|[a-hA-H]|[Il|sSzZ]|(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv))\s?[.)](?=\s|[A-Za-z])\s*"
