@@ -132,6 +132,20 @@ def test_a_planner_page_with_month_labels_around_its_list_is_a_list_not_a_board(
     assert all(b.note for b in group_blocks(board))
 
 
+def test_a_list_in_columns_a_word_apart_is_read_column_by_column():
+    left = ["create layer comps", "film in store", "finish screens", "back end of slide switch", "burn CD"]
+    right = ["finish style guide", "finish stationery", "record fruit voice", "print activity book"]
+    # the detector boxes each column's piece of a row apart, a line height or so between them
+    lines = [line(f"- {t}", 100, 100 + 50 * i, w=460) for i, t in enumerate(left)]
+    lines += [line(f"- {t}", 600 - 4 * i, 100 + 50 * i, w=400) for i, t in enumerate(right)]
+    assert len(group_rows(lines)) == 5  # level pieces share a row
+    assert [t.title for t in extract_tasks(lines, OPTS)] == left + right
+    # a column of dates written level, row after row, stays with its rows
+    dated = [line(f"- {t}", 100, 100 + 50 * i, w=460) for i, t in enumerate(left[:4])]
+    dated += [line(f"{d}/03", 620, 100 + 50 * i, w=100) for i, d in enumerate((12, 14, 18, 20))]
+    assert [(t.title, t.due.day) for t in extract_tasks(dated, OPTS)] == list(zip(left[:4], (12, 14, 18, 20)))
+
+
 def test_notes_written_one_word_to_a_line_are_still_notes():
     lines = _note(["DRAFT", "POST", "ON", "EVERNOTE", "KANBAN"], 100, 120) + _note(["CALL", "BOB"], 500, 120)
     lines += _note(["EMAIL", "JOAN", "RE", "NEW", "CARDS"], 100, 420) + _note(["BUY", "BULBS"], 500, 420)

@@ -25,7 +25,7 @@ from .fields import (
     ticked_box_guess,
     tidy,
 )
-from .layout import Block, Row, group_blocks
+from .layout import Block, Row, group_blocks, split_columns
 from .page import TASK_VERBS, PageKind, first_word, is_action_item, page_kind, strip_action_label
 
 
@@ -119,6 +119,13 @@ def classify(rows: list[Row], kind: PageKind | None = None, note: bool = False,
                         else Role.TEXT if _alnum(m.rest) >= 2 else Role.NOISE)
             for r, m in marked
         ]
+    # columns are cut apart only once the page is known to be a list (cut rows would make
+    # running text look like one: real dev, a notebook spread of notes then gave 12 tasks),
+    # and each is read as a list of its own: its margin, its headings
+    return [c for column in split_columns(rows, _field_only) for c in _list_roles(_marked(column))]
+
+
+def _list_roles(marked: list[tuple[Row, Marker]]) -> list[_Classified]:
     content = [(r, m) for r, m in marked if _alnum(m.rest) >= 2]
     bulleted_share = sum(m.bulleted for _, m in content) / len(content) if content else 0.0
     heights = sorted(r.height for r, _ in content) or [1.0]
