@@ -121,7 +121,7 @@ def test_a_planner_page_with_month_labels_around_its_list_is_a_list_not_a_board(
     lines += [line("2019", 1600, 40, w=100), line("Abril", 1300, 100, w=110), line("Mayo", 1300, 500, w=100),
               line("Junio", 1300, 900, w=110), line("Febrero", 100, 700, w=160), line("Marzo", 100, 900, w=130)]
     lines += _note(["Encuadernar", "libro de notas"], 900, 160)
-    assert [b.note for b in group_blocks(lines)] == [False]  # one page, not a board of topics
+    assert not any(b.note for b in group_blocks(lines))  # a page, not a board of topics
     titles = [t.title for t in extract_tasks(lines, OPTS)]
     assert titles[:7] == [t[2:] for t in items]
     # the months, in whatever language, head the writing around them: none is a task
@@ -130,6 +130,24 @@ def test_a_planner_page_with_month_labels_around_its_list_is_a_list_not_a_board(
     board = _note(["CALL", "BOB"], 100, 120) + _note(["PAY", "RENT"], 500, 120)
     board += _note(["BUY", "BULBS"], 100, 420) + _note(["EMAIL", "JOAN"], 500, 420)
     assert all(b.note for b in group_blocks(board))
+
+
+def test_a_planner_spread_keeps_its_two_pages_apart():
+    # a two-page planner: day numbers, weekday labels and week numbers stand apart like notes,
+    # one page holds most of the writing; rows level across the two pages are not one row
+    left = ["[x] Imprimir dibujo", "[x] Mail Martijn proyecto", "[x] Laundry and cleaning",
+            "[x] Star clusters papers folder", "[ ] Letters training session", "[x] Buy new frames",
+            "[x] Comprar marcos para fotos", "[ ] Organizar writing blocks", "[x] Imprimir papers refs"]
+    # the right page's boxes were not read: its rows are plain
+    right = ["Read astro-ph", "Blackboard Dutch course", "Dutch homework", "Call the bank"]
+    lines = [line(t, 100, 300 + 50 * i, w=650) for i, t in enumerate(left)]
+    lines += [line(t, 1300, 300 + 50 * i, w=650) for i, t in enumerate(right)]
+    for x, label in ((100, "5"), (300, "SUNDAY"), (700, "217"), (1300, "6"), (1500, "MONDAY"), (1900, "218")):
+        lines.append(line(label, x, 60, w=22 * len(label)))
+    pages = group_blocks(lines)  # each page with the labels over it
+    assert [len(b.rows) for b in pages] == [len(left) + 3, len(right) + 3] and not any(b.note for b in pages)
+    titles = [t.title for t in extract_tasks(lines, OPTS)]
+    assert titles == [t.removeprefix("[x] ").removeprefix("[ ] ") for t in left + right]
 
 
 def test_a_list_in_columns_a_word_apart_is_read_column_by_column():

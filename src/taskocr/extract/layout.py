@@ -185,11 +185,14 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     if len(blocks) >= 4 and sum(small) >= 0.75 * len(blocks):  # a board: its small blocks are notes
         # unless one block holds half the page's writing: that is a page written as a list or
         # as text, with labels around it (a planner's month names, a spread's calendar), and
-        # it is laid out as a page (real dev pages: a Spanish planner and a weekly spread gave
-        # no task as boards of topics; task F1 50.5 to 52.2 % pooled)
+        # it is laid out as a page, each side of a gutter on its own (real dev pages: a Spanish
+        # planner and a weekly spread gave no task as boards of topics; task F1 50.5 to 52.2 %
+        # pooled; a planner's two pages then read as one, each row of the right page indented
+        # under the left one's: 57.2 to 57.4 % on the 57 pages of the grown set)
         largest = max((_letters(b) for b, is_small in zip(blocks, small) if not is_small), default=0)
         if largest >= DOMINANT_SHARE * sum(_letters(b) for b in blocks):
-            return [Block(tuple(group_rows(frags, is_field=is_field)))]
+            pages = _split_at_gutters(frags)
+            return _reading_order([Block(tuple(group_rows(page, is_field=is_field))) for page in pages])
         blocks = [Block(b.rows, note=is_small) for b, is_small in zip(blocks, small)]
     return _reading_order(blocks)
 
