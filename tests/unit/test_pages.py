@@ -9,7 +9,7 @@ import pytest
 
 from taskocr.config import DateOrder
 from taskocr.extract.fields import parse_marker
-from taskocr.extract.layout import group_blocks, group_rows
+from taskocr.extract.layout import group_blocks, group_rows, split_columns
 from taskocr.extract.page import PageKind, page_kind
 from taskocr.extract.tasks import ExtractOptions, extract_tasks, pick_layout
 from taskocr.model import BBox, Line, Reading
@@ -158,6 +158,10 @@ def test_a_list_in_columns_a_word_apart_is_read_column_by_column():
     lines += [line(f"- {t}", 600 - 4 * i, 100 + 50 * i, w=400) for i, t in enumerate(right)]
     assert len(group_rows(lines)) == 5  # level pieces share a row
     assert [t.title for t in extract_tasks(lines, OPTS)] == left + right
+    # a long column is one column, however many of its rows were cut
+    long = [line(f"- left item {i}", 100, 100 + 50 * i, w=460) for i in range(10)]
+    long += [line(f"- right item {i}", 600, 100 + 50 * i, w=400) for i in range(10)]
+    assert [len(column) for column in split_columns(group_rows(long))] == [10, 10]
     # a column of dates written level, row after row, stays with its rows
     dated = [line(f"- {t}", 100, 100 + 50 * i, w=460) for i, t in enumerate(left[:4])]
     dated += [line(f"{d}/03", 620, 100 + 50 * i, w=100) for i, d in enumerate((12, 14, 18, 20))]

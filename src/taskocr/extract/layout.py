@@ -8,6 +8,7 @@ read top to bottom, fragments left to right.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from statistics import median
 from typing import Callable
@@ -121,7 +122,7 @@ def split_columns(rows: list[Row], is_field: Callable[[str], bool] = lambda text
              and not is_field(r.fragments[k].text)]
     starts = later + [(i, 0, r.fragments[0].bbox.x) for i, r in enumerate(rows)]
     cuts: dict[int, set[int]] = {}
-    edges = []  # (x, first row, last row) of each column's left edge
+    edges = []  # (x, first row, last row) of a column's left edge, once per row cut there
     for i, k, x in later:
         level = [(j, kk) for j, kk, xx in starts if abs(j - i) <= COLUMN_REACH and abs(xx - x) <= COLUMN_TOLERANCE * h]
         if len({j for j, _ in level}) >= COLUMN_ROWS and sum(kk > 0 for _, kk in level) >= 2:
@@ -129,13 +130,19 @@ def split_columns(rows: list[Row], is_field: Callable[[str], bool] = lambda text
             edges.append((x, min(j for j, _ in level), max(j for j, _ in level)))
     if not cuts:
         return [rows]
+    tolerance = COLUMN_TOLERANCE * h
+
+    def column(i: int, x: float) -> int:
+        """How many column edges stand left of a piece starting at ``x`` on row ``i``; the
+        edges found on the rows of one column lie within the tolerance of each other."""
+        lefts = sorted(ex for ex, lo, hi in edges if lo <= i <= hi and x >= ex - tolerance)
+        return sum(b - a > tolerance for a, b in zip([-math.inf, *lefts], lefts))
+
     columns: dict[int, list[Row]] = {}
     for i, r in enumerate(rows):
         bounds = [0, *sorted(cuts.get(i, ())), len(r.fragments)]
         for a, b in zip(bounds, bounds[1:]):
-            x = r.fragments[a].bbox.x
-            col = sum(x >= ex - COLUMN_TOLERANCE * h and lo <= i <= hi for ex, lo, hi in edges)
-            columns.setdefault(col, []).append(Row(r.fragments[a:b]))
+            columns.setdefault(column(i, r.fragments[a].bbox.x), []).append(Row(r.fragments[a:b]))
     return [columns[c] for c in sorted(columns)]
 
 
