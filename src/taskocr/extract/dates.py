@@ -143,8 +143,9 @@ _DIGITISH = re.compile(
 _AS_DIGIT = str.maketrans(
     {"O": "0", "o": "0", "Z": "2", "z": "2", "S": "5", "s": "5", "I": "1", "l": "1", "|": "1", "Y": "4"}
 )
+_WEEKDAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # relative words as OCR misreads them at the end of a line ("todal", "tomorow", "Fridav")
-FUZZY_WORDS = ("today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+FUZZY_WORDS = ("today", "tomorrow", *_WEEKDAY_WORDS)
 
 
 # a run of digits with some read as letters and the separators lost: "o411212o25"
@@ -276,12 +277,6 @@ def _parse(text: str, ref: date, order: DateOrder) -> tuple[date | None, str]:
 
 # --- calendar labels ------------------------------------------------------------------------------
 
-_MONTHS_AND_DAYS = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-)
-
-
 @lru_cache(maxsize=1)
 def calendar_names() -> frozenset[str]:
     """Month and weekday names written out, lower case, in English and the other languages
@@ -293,7 +288,7 @@ def calendar_names() -> frozenset[str]:
 
     names = set()
     for locale in default_loader.get_locales(languages=[ENGLISH, *OTHER_LANGUAGES]):
-        for key in _MONTHS_AND_DAYS:
+        for key in (*_MONTH_WORDS, "may", *_WEEKDAY_WORDS):  # dateparser's keys are the English names
             # abbreviations ("mar", "lun") are words of other languages too
             names.update(n.lower() for n in locale.info.get(key, []) if len(n) >= 4 and n.isalpha())
     return frozenset(names)
