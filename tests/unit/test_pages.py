@@ -81,6 +81,35 @@ def test_a_journal_in_short_rows_is_running_text():
     assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.LIST
 
 
+def _kind(texts, width=None):
+    rows = group_rows([line(t, 100, 100 + 60 * i, w=width or 22 * len(t)) for i, t in enumerate(texts)])
+    return page_kind([(r, parse_marker(r.text)) for r in rows])
+
+
+def test_sentences_in_the_other_read_languages_are_running_text():
+    # an Italian page of instructions in capitals: no English word holds it together
+    italian = ["PUNTALE NERO SEMPRE SU COM", "IL ROSSO SU V PER LA TENSIONE", "QUESTO NEL CASO CHE TI SERVE",
+               "NON LE USI MAI PER LE PILE", "LE MISURE DI CORRENTE SONO", "FATTE IN SERIE AL CIRCUITO"]
+    assert _kind(italian) is PageKind.TEXT
+    german = ["Ich habe heute den Keller", "aufgeräumt und es war viel", "mehr als ich dachte, aber",
+              "wir sind fertig und er hat", "dann noch den Rasen gemäht", "weil es nicht mehr regnet"]
+    assert _kind(german) is PageKind.TEXT
+    # lists in those languages, whose words include articles and prepositions, stay lists
+    assert _kind(["Einkaufen", "Milch und Eier", "Brot vom Bäcker", "Telekom kündigen", "Reifen wechseln",
+                  "Steuererklärung machen"]) is PageKind.LIST
+    assert _kind(["Courses", "pain de mie", "lait de coco", "du beurre", "les pommes", "car wash"]) is PageKind.LIST
+
+
+def test_a_page_of_working_is_not_a_list():
+    working = ["Moisture deficit = 65 - 40 = 25 %", "Pump time = 120 s x 25 %", "Volume = 30 s x 1.6 mL/s",
+               "Threshold = 65 %", "Max volume = 200 mL", "Flow rate ~ 1.6 mL/s"]
+    assert _kind(working) is PageKind.TEXT
+    # dates, ranges and arrows are a list's, not working
+    dated = ["Get approval -> Hasan 17/12/2025", "Send invoice 18/12/2025", "Call Ana 10-12 Jan",
+             "Order parts 2/1/2026", "Book the room 12.01.", "Draft the plan 20/12"]
+    assert _kind(dated) is PageKind.LIST
+
+
 def _note(words_rows, x, y):
     return [line(t, x, y + 45 * i, w=150) for i, t in enumerate(words_rows)]
 

@@ -38,6 +38,7 @@ class PageSigns:
     fill: float  # share of rows reaching close to the common right margin
     function: float = 0.0  # share of words that are function words ("is", "she", "was", "of")
     verbs: float = 0.0  # share of rows opening with a to-do verb ("book", "call", "water")
+    formula: float = 0.0  # share of rows of working: an equation, a percentage, a product
 
     def text_score(self) -> float:
         """Above 0: running text. Each term is one sign; markers weigh most."""
@@ -56,15 +57,42 @@ class PageSigns:
             # ten)
             - 3.0 * self.verbs
             - 1.0 * min(self.boxes, 3)
+            # notebooks of working and measurements (real dev: an Italian page of meter
+            # settings stopped giving 15 tasks; weighed 8 or 10, two lists read as text)
+            + 5.0 * self.formula
         )
 
 
-# Sentences are held together by pronouns, auxiliaries and conjunctions; to-do items mostly
-# do without them ("Call the bank about the loan"), articles and prepositions they do use.
-_FUNCTION_WORDS = frozenset(
-    "am and are be been but could did does had has he her him his i if is it its me my not our she "
-    "than that their them then there these they this those was we were when which who would you your".split()
-)
+# Sentences are held together by pronouns, auxiliaries, conjunctions and negation; to-do
+# items mostly do without them ("Call the bank about the loan"), articles and prepositions
+# they do use. Per language the recogniser reads (engines.lexicon); left out are words that
+# are also common words of a list in another of them ("car", "min", "mon", "on", "to", "of",
+# "bin", "hat", "ale", "no", "du", "de", "en", "le", "les") and single letters, which OCR
+# makes of bullets and ticks. Real dev pages: an Italian page of instructions and a packing
+# note no longer read as lists.
+_FUNCTION_WORDS_BY_LANGUAGE = {
+    "en": "am and are be been but could did does had has he her him his i if is it its me my not our she "
+          "than that their them then there these they this those was we were when which who would you your",
+    "de": "ich er sie es wir ihr ist sind war waren hat haben hatte wird werden wurde kann muss dass und "
+          "aber oder wenn weil nicht auch sich man dann als wie mein dein sein unser",
+    "fr": "je tu il elle nous vous ils elles est sont était ont avait sera que qui mais et ou donc ne pas "
+          "se ce cette ma mes son sa ses leur",
+    "es": "yo tú él ella nosotros ellos ellas es son era fue ha han había que pero porque se lo sus mi mis "
+          "este esta",
+    "it": "io tu lui lei noi voi loro è sono era ha hanno che ma perché non si lo gli mi ti te questo "
+          "questa mio suo",
+    "pt": "eu tu ele ela nós eles elas é são era foi tem têm que mas porque não se lhe seu sua meu minha "
+          "este esta isso",
+    "nl": "ik jij je hij zij wij we het is zijn was waren heeft hebben had dat maar als niet ook er mijn haar",
+    "pl": "ja ty ona oni jest są był była było że ale lub nie się jak mój jego jej",
+    "tr": "biz siz onlar ve ama için değil bu şu ne gibi çok",
+    "sv": "jag han hon vi är var har hade att och men eller inte som det sin",
+}
+_FUNCTION_WORDS = frozenset(w for words in _FUNCTION_WORDS_BY_LANGUAGE.values() for w in words.split())
+
+# a row of working, not of things to do: "Pump time = 120 s x 38.5 %", "4 x 25", "E ~ mc^2"
+# (not a dash or slash between digits: those are dates and ranges, which lists have)
+_FORMULA = re.compile(r"[=%~^×÷]|\d\s*[x*]\s*\d")
 
 # first words of tasks: "Write notes" or "Buy milk" on top of a list stays a task, and rows
 # opening with them are a list's
@@ -106,10 +134,11 @@ def signs(rows: list[tuple[Row, Marker]]) -> PageSigns:
     right = rights[int(0.8 * (len(rights) - 1))]
     width = max(1.0, right - lefts[len(lefts) // 5])
     fill = sum(r.bbox.x2 >= right - 0.12 * width for r, _ in content) / len(content)
-    words = [w.lower() for _, m in content for w in re.findall(r"[A-Za-z']+", m.rest)]
+    words = [w.lower() for _, m in content for w in re.findall(r"[^\W\d_]+", m.rest)]
     function = sum(w in _FUNCTION_WORDS for w in words) / len(words) if words else 0.0
     verbs = sum(first_word(m.rest) in TASK_VERBS for _, m in content) / len(content)
-    return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill, function, verbs)
+    formula = sum(bool(_FORMULA.search(m.rest)) for _, m in content) / len(content)
+    return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill, function, verbs, formula)
 
 
 def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
