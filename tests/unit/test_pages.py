@@ -110,6 +110,19 @@ def test_a_page_of_working_is_not_a_list():
     assert _kind(dated) is PageKind.LIST
 
 
+def test_a_box_or_bullet_in_the_middle_of_a_row_starts_another_item():
+    rows = [("[ ] finish screens", None), ("[ ] re-record voiceover", "[ ] Sassy DC"), ("[ ] search options", None),
+            ("[ ] app stills", "• poster"), ("[ ] Book flights", "- both ways")]
+    lines = []
+    for i, (left, right) in enumerate(rows):
+        lines.append(line(left, 100, 100 + 60 * i))
+        if right:
+            lines.append(line(right, 100 + 22 * len(left) + 30, 100 + 60 * i))
+    titles = [t.title for t in extract_tasks(lines, OPTS)]
+    assert titles == ["finish screens", "re-record voiceover", "Sassy DC", "search options", "app stills", "poster",
+                      "Book flights - both ways"]
+
+
 def _note(words_rows, x, y):
     return [line(t, x, y + 45 * i, w=150) for i, t in enumerate(words_rows)]
 

@@ -68,6 +68,11 @@ _ASSIGNED = re.compile(
 )
 
 
+# how far (in line heights) a piece starting with a box or bullet stands from the one before
+# it when it starts an item of its own
+MARK_GAP = 0.3
+
+
 @dataclass(frozen=True)
 class _Classified:
     row: Row
@@ -122,7 +127,34 @@ def classify(rows: list[Row], kind: PageKind | None = None, note: bool = False,
     # columns are cut apart only once the page is known to be a list (cut rows would make
     # running text look like one: real dev, a notebook spread of notes then gave 12 tasks),
     # and each is read as a list of its own: its margin, its headings
-    return [c for column in split_columns(rows, _field_only) for c in _list_roles(_marked(column))]
+    return [c for column in split_columns(rows, _field_only) for c in _list_roles(_marked(_split_at_marks(column)))]
+
+
+# glyphs that start an item wherever they stand: a box, a tick, a round bullet (a dash or an
+# arrow in the middle of a row joins a field or a remark to it: "Call Ana - urgent")
+_ITEM_GLYPHS = "•●○◦▪■☐□▢⬜◻☑✓✔"
+
+
+def _starts_item(text: str) -> bool:
+    text = text.lstrip()
+    if text[:1] in _ITEM_GLYPHS:
+        return True
+    return not text.startswith("(") and parse_marker(fold_confusables(text)).done is not None
+
+
+def _split_at_marks(rows: list[Row]) -> list[Row]:
+    """A checkbox or bullet in the middle of a row starts another item: two short items
+    written side by side ("re-record voiceover  [ ] Sassy DC") are two tasks, not one."""
+    out = []
+    for row in rows:
+        start = 0
+        for k in range(1, len(row.fragments)):
+            a, b = row.fragments[k - 1], row.fragments[k]
+            if b.bbox.hgap(a.bbox) >= MARK_GAP * row.height and _starts_item(b.text):
+                out.append(Row(row.fragments[start:k]))
+                start = k
+        out.append(Row(row.fragments[start:]) if start else row)
+    return out
 
 
 def _list_roles(marked: list[tuple[Row, Marker]]) -> list[_Classified]:
