@@ -106,7 +106,10 @@ def test_a_page_of_working_is_not_a_list():
     assert _kind(working) is PageKind.TEXT
     # dates, ranges and arrows are a list's, not working
     dated = ["Get approval -> Hasan 17/12/2025", "Send invoice 18/12/2025", "Call Ana 10-12 Jan",
-             "Order parts 2/1/2026", "Book the room 12.01.", "Draft the plan 20/12"]
+             "Order parts 2/1/2026", "Vacuum the stairs => Emeka", "Draft the plan 20/12"]
+    assert _kind(dated) is PageKind.LIST
+    dated = ["Get quotes for the roof => Amara", "Ask dad about the ladder => Emeka", "Bring the charger => Ana",
+             "Tidy the kids' room => Emeka", "Share the survey results => Tom", "Water the plants => Ana"]
     assert _kind(dated) is PageKind.LIST
 
 

@@ -57,9 +57,11 @@ class PageSigns:
             # ten)
             - 3.0 * self.verbs
             - 1.0 * min(self.boxes, 3)
-            # notebooks of working and measurements (real dev: an Italian page of meter
-            # settings stopped giving 15 tasks; weighed 8 or 10, two lists read as text)
-            + 5.0 * self.formula
+            # notebooks of working and measurements: on real dev pages of notes 14-25 % of
+            # rows, on lists at most 7 % (weighed 5: an Italian page of meter settings stopped
+            # giving 15 tasks; 20: a lab notebook's calculation and lecture notes too, 39 fewer;
+            # 30: a list of network checks read as text)
+            + 20.0 * self.formula
         )
 
 
@@ -91,8 +93,9 @@ _FUNCTION_WORDS_BY_LANGUAGE = {
 _FUNCTION_WORDS = frozenset(w for words in _FUNCTION_WORDS_BY_LANGUAGE.values() for w in words.split())
 
 # a row of working, not of things to do: "Pump time = 120 s x 38.5 %", "4 x 25", "E ~ mc^2"
-# (not a dash or slash between digits: those are dates and ranges, which lists have)
-_FORMULA = re.compile(r"[=%~^×÷]|\d\s*[x*]\s*\d")
+# (not a dash or slash between digits: those are dates and ranges, which lists have; not
+# "=>": an arrow to the person who is to do it)
+_FORMULA = re.compile(r"(?<![<=])=(?![>=])|[%~^×÷]|\d\s*[x*]\s*\d")
 
 # first words of tasks: "Write notes" or "Buy milk" on top of a list stays a task, and rows
 # opening with them are a list's
