@@ -36,7 +36,7 @@ class PageSigns:
     lower_start: float  # share of rows starting in the middle of a sentence
     sentence_end: float  # share of rows ending with . , ; or a hyphen
     fill: float  # share of rows reaching close to the common right margin
-    function: float = 0.0  # share of words that are function words ("is", "she", "was", "of")
+    function: float = 0.0  # share of words that are function words ("is", "she", "was", "que")
     verbs: float = 0.0  # share of rows opening with a to-do verb ("book", "call", "water")
     formula: float = 0.0  # share of rows of working: an equation, a percentage, a product
 
