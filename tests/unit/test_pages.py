@@ -126,6 +126,19 @@ def test_a_box_or_bullet_in_the_middle_of_a_row_starts_another_item():
                       "Book flights - both ways"]
 
 
+def test_a_lone_word_off_the_lists_margins_is_a_label_not_a_task():
+    items = ["Calibrate the stereo camera", "Write the Kalman filter", "Test the gripper", "Plan the path"]
+    lines = [line(t, 100, 100 + 60 * i) for i, t in enumerate(items)]
+    # words of a diagram drawn under the list, off its margin
+    labels = [line("Robot", 20, 340), line("Vision", 40, 400), line("Target", 520, 460)]
+    assert [t.title for t in extract_tasks(lines + labels, OPTS)] == items
+    assert [t.position for t in extract_tasks(lines + labels, OPTS)] == [0, 1, 2, 3]
+    # a lone word with a bullet, or a list of single words at one margin, are items
+    assert [t.title for t in extract_tasks(lines + [line("- Vision", 40, 400)], OPTS)][-1] == "Vision"
+    words = ["Milk", "Eggs", "Bread", "Apples", "Coffee"]
+    assert [t.title for t in extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(words)], OPTS)] == words
+
+
 def _note(words_rows, x, y):
     return [line(t, x, y + 45 * i, w=150) for i, t in enumerate(words_rows)]
 
