@@ -81,36 +81,29 @@ def test_a_journal_in_short_rows_is_running_text():
     assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.LIST
 
 
-def _kind(texts, width=None):
-    rows = group_rows([line(t, 100, 100 + 60 * i, w=width or 22 * len(t)) for i, t in enumerate(texts)])
-    return page_kind([(r, parse_marker(r.text)) for r in rows])
-
-
-def test_sentences_in_the_other_read_languages_are_running_text():
+@pytest.mark.parametrize("texts, kind", [
     # an Italian page of instructions in capitals: no English word holds it together
-    italian = ["PUNTALE NERO SEMPRE SU COM", "IL ROSSO SU V PER LA TENSIONE", "QUESTO NEL CASO CHE TI SERVE",
-               "NON LE USI MAI PER LE PILE", "LE MISURE DI CORRENTE SONO", "FATTE IN SERIE AL CIRCUITO"]
-    assert _kind(italian) is PageKind.TEXT
-    german = ["Ich habe heute den Keller", "aufgeräumt und es war viel", "mehr als ich dachte, aber",
-              "wir sind fertig und er hat", "dann noch den Rasen gemäht", "weil es nicht mehr regnet"]
-    assert _kind(german) is PageKind.TEXT
+    (["PUNTALE NERO SEMPRE SU COM", "IL ROSSO SU V PER LA TENSIONE", "QUESTO NEL CASO CHE TI SERVE",
+      "NON LE USI MAI PER LE PILE", "LE MISURE DI CORRENTE SONO", "FATTE IN SERIE AL CIRCUITO"], PageKind.TEXT),
+    (["Ich habe heute den Keller", "aufgeräumt und es war viel", "mehr als ich dachte, aber",
+      "wir sind fertig und er hat", "dann noch den Rasen gemäht", "weil es nicht mehr regnet"], PageKind.TEXT),
     # lists in those languages, whose words include articles and prepositions, stay lists
-    assert _kind(["Einkaufen", "Milch und Eier", "Brot vom Bäcker", "Telekom kündigen", "Reifen wechseln",
-                  "Steuererklärung machen"]) is PageKind.LIST
-    assert _kind(["Courses", "pain de mie", "lait de coco", "du beurre", "les pommes", "car wash"]) is PageKind.LIST
-
-
-def test_a_page_of_working_is_not_a_list():
-    working = ["Moisture deficit = 65 - 40 = 25 %", "Pump time = 120 s x 25 %", "Volume = 30 s x 1.6 mL/s",
-               "Threshold = 65 %", "Max volume = 200 mL", "Flow rate ~ 1.6 mL/s"]
-    assert _kind(working) is PageKind.TEXT
+    (["Einkaufen", "Milch und Eier", "Brot vom Bäcker", "Telekom kündigen", "Reifen wechseln",
+      "Steuererklärung machen"], PageKind.LIST),
+    (["Courses", "pain de mie", "lait de coco", "du beurre", "les pommes", "car wash"], PageKind.LIST),
+    # a page of working is notes
+    (["Moisture deficit = 65 - 40 = 25 %", "Pump time = 120 s x 25 %", "Volume = 30 s x 1.6 mL/s",
+      "Threshold = 65 %", "Max volume = 200 mL", "Flow rate ~ 1.6 mL/s"], PageKind.TEXT),
     # dates, ranges and arrows are a list's, not working
-    dated = ["Get approval -> Hasan 17/12/2025", "Send invoice 18/12/2025", "Call Ana 10-12 Jan",
-             "Order parts 2/1/2026", "Vacuum the stairs => Emeka", "Draft the plan 20/12"]
-    assert _kind(dated) is PageKind.LIST
-    dated = ["Get quotes for the roof => Amara", "Ask dad about the ladder => Emeka", "Bring the charger => Ana",
-             "Tidy the kids' room => Emeka", "Share the survey results => Tom", "Water the plants => Ana"]
-    assert _kind(dated) is PageKind.LIST
+    (["Get approval -> Hasan 17/12/2025", "Send invoice 18/12/2025", "Call Ana 10-12 Jan",
+      "Order parts 2/1/2026", "Vacuum the stairs => Emeka", "Draft the plan 20/12"], PageKind.LIST),
+    (["Get quotes for the roof => Amara", "Ask dad about the ladder => Emeka", "Bring the charger => Ana",
+      "Tidy the kids' room => Emeka", "Share the survey results => Tom", "Water the plants => Ana"], PageKind.LIST),
+], ids=["italian-sentences", "german-sentences", "german-list", "french-list", "working", "dated-list",
+        "arrow-list"])
+def test_other_languages_and_working_in_the_page_decision(texts, kind):
+    rows = group_rows([line(t, 100, 100 + 60 * i, w=22 * len(t)) for i, t in enumerate(texts)])
+    assert page_kind([(r, parse_marker(r.text)) for r in rows]) is kind
 
 
 def test_a_box_or_bullet_in_the_middle_of_a_row_starts_another_item():

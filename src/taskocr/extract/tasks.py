@@ -25,7 +25,7 @@ from .fields import (
     ticked_box_guess,
     tidy,
 )
-from .layout import Block, Row, group_blocks, split_columns
+from .layout import COLUMN_TOLERANCE, Block, Row, group_blocks, split_columns
 from .page import TASK_VERBS, PageKind, first_word, is_action_item, page_kind, strip_action_label
 
 
@@ -374,17 +374,12 @@ def extract_tasks(
     return [t for t, _ in made]
 
 
-# a task's left edge lines up with another's within this many line heights (real dev pages:
-# 0.4 / 0.6 / 1.0 gave 55.8 / 55.4 / 55.2 %; the column tolerance's 0.6 is kept, slanted
-# lists drift)
-ALIGN = 0.6
-
-
 def _without_stray_words(made: list[tuple[Task, Marker]]) -> list[tuple[Task, Marker]]:
     """A single word that starts level with at most one other task on a list page, with no
     marker, date or person, is a label (a box of a diagram on a whiteboard, a name written
-    aside), not an item: a list's items start at its margins. Real dev pages: such words
-    were 10 spurious tasks and 1 true one."""
+    aside), not an item: a list's items start at its margins, level within the tolerance a
+    column's edge is found by. Real dev pages: such words were 10 spurious tasks and 1 true
+    one (at 0.4 / 0.6 / 1.0 line heights 55.8 / 55.4 / 55.2 %; slanted lists drift)."""
     if len(made) < 3:
         return made
     h = median(t.bbox.height for t, _ in made)
@@ -393,7 +388,7 @@ def _without_stray_words(made: list[tuple[Task, Marker]]) -> list[tuple[Task, Ma
     def stray(task: Task, marker: Marker) -> bool:
         if len(task.title.split()) > 1 or marker.bulleted or marker.done is not None or task.due or task.assignee:
             return False
-        return sum(abs(x - task.bbox.x) <= ALIGN * h for x in xs) - 1 <= 1
+        return sum(abs(x - task.bbox.x) <= COLUMN_TOLERANCE * h for x in xs) - 1 <= 1
 
     return [(t, m) for t, m in made if not stray(t, m)]
 
