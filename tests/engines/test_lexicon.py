@@ -34,6 +34,37 @@ def test_a_german_list_is_found_german_even_misread():
     assert lexicon.detect(page, ENGLISH) == "de"
 
 
+def test_a_german_list_misread_past_its_words_is_found_german_by_its_letters():
+    # one word in six is an exact German word: too few for the word count, not for the letters
+    page = ["Fahrerlaubnls umtauschn", "Telekon kundigan", "Stenererklärnng machen", "Wanderstocke zurüch",
+            "Generalvolmacht ausdrucka", "Diagnose ubersetzn"]
+    unknown = {t.lower() for line in page for t in lexicon._TOKEN.findall(line)} - ENGLISH
+    assert sum(t in lexicon.words("de") for t in unknown) < lexicon.MIN_WORDS
+    assert lexicon.by_letters(page, lexicon.AUTO_CANDIDATES) == "de"
+    assert lexicon.detect(page, ENGLISH) == "de"
+
+
+def test_an_english_list_misread_stays_english_by_its_letters():
+    from taskocr.engines.ctc_decode import _kenlm_model
+
+    _, _, known = _kenlm_model()
+    page = ["Fah stul", "Beet", "celefy", "Picele -Jar", "Sugal", "Flong", "Icc pops", "Fomatoe", "eys-18ct",
+            "Fewear", "bedtarither", "Chicten bust"]
+    assert lexicon.by_letters(page, lexicon.AUTO_CANDIDATES) is None
+    assert lexicon.detect(page, known) is None
+
+
+def test_without_py3langid_only_the_words_tell(monkeypatch, request):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "py3langid" else real(name, *a))
+    lexicon._identifier.cache_clear()
+    request.addfinalizer(lexicon._identifier.cache_clear)
+    assert lexicon.by_letters(["Fahrerlaubnls umtauschn", "Telekon kundigan", "Generalvolmacht ausdrucka"],
+                              lexicon.AUTO_CANDIDATES) is None
+
+
 def test_a_spanish_log_is_found_spanish():
     page = ["Estudiar para el examen", "Terminar libro de Oscar", "Pagar choque", "Cortarme el cabello"]
     assert lexicon.detect(page, ENGLISH) == "es"

@@ -6,11 +6,13 @@ many languages at once reads worse than one of the page's own: more misreadings 
 words (real dev pages, beam decoder: task F1 48.8 % English, 50.1 % English + German, 48.6 %
 English + six languages). So by default (``TASKOCR_LANGUAGES=en,auto``) a page is read with
 English first, and when the words read that way are words of one other language far more
-often than chance, it is read again with English and that language (docs/decoding.md).
+often than chance, or their letters are that language's, it is read again with English and
+that language (docs/decoding.md).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 from collections.abc import Iterable
@@ -56,8 +58,6 @@ def fixed(languages: tuple[str, ...]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _have_wordfreq() -> bool:
-    import importlib.util
-
     return importlib.util.find_spec("wordfreq") is not None
 
 
@@ -99,15 +99,19 @@ def preload(languages: tuple[str, ...]) -> None:
         return
     for lang in {lang for lang in fixed(languages) if lang != ENGLISH} | set(candidates(languages)):
         words(lang)
+    if candidates(languages):
+        _identifier(tuple(sorted({ENGLISH, *candidates(languages)})))
 
 
 def detect(texts: Iterable[str], known: frozenset[str] | set[str],
            among: tuple[str, ...] = AUTO_CANDIDATES, names: frozenset[str] | set[str] = frozenset()) -> str | None:
     """The language ``among`` the candidates whose words the page's words are, beyond the
-    ones ``known`` (the lexicon's) and ``names`` (the roster's, lower case) already hold; None
-    when no language stands out or wordfreq is missing."""
+    ones ``known`` (the lexicon's) and ``names`` (the roster's, lower case) already hold, or
+    failing that whose letters they have (``by_letters``); None when no language stands out
+    or wordfreq is missing."""
     if not among or not _have_wordfreq():
         return None
+    texts = list(texts)
     tokens = [t.lower() for text in texts for t in _TOKEN.findall(text)]
     unknown = [t for t in tokens if t not in known and t not in names]
     if len(unknown) < MIN_WORDS:
@@ -116,4 +120,36 @@ def detect(texts: Iterable[str], known: frozenset[str] | set[str],
     best = max(counts, key=counts.get)
     if counts[best] >= MIN_WORDS and counts[best] >= MIN_SHARE * len(tokens):
         return best
-    return None
+    return by_letters(texts, among)
+
+
+# A page in another language read with English words comes out as misspelt words of neither
+# ("Fehrerleubnis umtauschu", "Telekon kindijen" for "Fahrerlaubnis umtauschen", "Telekom
+# kündigen"), too few of them exact for the word count above; their letters still tell.
+# py3langid's naive Bayes over letter n-grams, among English and the candidates, must be this
+# sure (real dev pages: a German list with one exact German word is read as German; no English
+# page, real or synthetic, reaches 0.9; a mixed English and Dutch planner page is English by
+# its letters, which is why the word count goes first).
+MIN_LETTERS_PROBABILITY = 0.9
+
+
+def by_letters(texts: Iterable[str], among: tuple[str, ...]) -> str | None:
+    """The candidate language ``among`` whose letters the page's text has, when py3langid
+    is sure of it (None when it is not installed)."""
+    identify = _identifier(tuple(sorted({ENGLISH, *among})))
+    if identify is None:
+        return None
+    language, probability = identify.classify(" / ".join(texts))
+    return language if language in among and probability >= MIN_LETTERS_PROBABILITY else None
+
+
+@lru_cache(maxsize=None)
+def _identifier(languages: tuple[str, ...]):
+    """py3langid's model narrowed to ``languages``; one per set, built once (about a second)."""
+    if importlib.util.find_spec("py3langid") is None:
+        return None
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identify = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identify.set_languages(list(languages))
+    return identify
