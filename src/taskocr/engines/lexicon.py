@@ -145,11 +145,12 @@ def by_letters(texts: Iterable[str], among: tuple[str, ...]) -> str | None:
 
 @lru_cache(maxsize=None)
 def _identifier(languages: tuple[str, ...]):
-    """py3langid's model narrowed to ``languages``; one per set, built once (about a second)."""
+    """py3langid's model narrowed to ``languages`` (those it has: not "nb", which it calls
+    "no"); one per set, built once (about a second)."""
     if importlib.util.find_spec("py3langid") is None:
         return None
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identify = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identify.set_languages(list(languages))
+    identify.set_languages([lang for lang in languages if lang in identify.nb_classes])
     return identify
