@@ -100,7 +100,7 @@ def preload(languages: tuple[str, ...]) -> None:
     for lang in {lang for lang in fixed(languages) if lang != ENGLISH} | set(candidates(languages)):
         words(lang)
     if candidates(languages):
-        _identifier(tuple(sorted({ENGLISH, *candidates(languages)})))
+        _identifier(candidates(languages))
 
 
 def detect(texts: Iterable[str], known: frozenset[str] | set[str],
@@ -136,7 +136,7 @@ MIN_LETTERS_PROBABILITY = 0.9
 def by_letters(texts: Iterable[str], among: tuple[str, ...]) -> str | None:
     """The candidate language ``among`` whose letters the page's text has, when py3langid
     is sure of it (None when it is not installed)."""
-    identify = _identifier(tuple(sorted({ENGLISH, *among})))
+    identify = _identifier(among)
     if identify is None:
         return None
     language, probability = identify.classify(" / ".join(texts))
@@ -144,13 +144,13 @@ def by_letters(texts: Iterable[str], among: tuple[str, ...]) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def _identifier(languages: tuple[str, ...]):
-    """py3langid's model narrowed to ``languages`` (those it has: not "nb", which it calls
-    "no"); one per set, built once (about a second)."""
+def _identifier(among: tuple[str, ...]):
+    """py3langid's model narrowed to English and the candidates ``among`` (those it has: not
+    "nb", which it calls "no"); one per set of candidates, built once (about a second)."""
     if importlib.util.find_spec("py3langid") is None:
         return None
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identify = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identify.set_languages([lang for lang in languages if lang in identify.nb_classes])
+    identify.set_languages([lang for lang in sorted({ENGLISH, *among}) if lang in identify.nb_classes])
     return identify
