@@ -294,11 +294,43 @@ def test_a_list_in_lower_case_without_markers_is_a_list():
              "water the hanging baskets (Lucas)", "finish the chapter draft Lucas",
              "book flights to lisbon Due 2026-08-30", "i ask for a pay review", "clean the keyboard (Daniel)",
              "print two copies", "water the plants Due 11 March", "call the dentist -> Daniel p3"]
-    rows = group_rows([line(t, 100, 100 + 60 * i, w=900) for i, t in enumerate(texts)])
-    assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.LIST
+    lines = [line(t, 100, 100 + 60 * i, w=900) for i, t in enumerate(texts)]
+    rows = group_rows(lines)
+    # rows as long as prose's and no marks: close to running text, so each row needs a sign
+    # of a task, and all but one have one (a verb first, a date, a person)
+    assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.NOTES
+    titles = [t.title for t in extract_tasks(lines, OPTS)]
+    assert len(titles) == 9 and "i ask for a pay review" not in titles
     # the same rows as sentences in the middle of a paragraph are text
     rows = group_rows(_prose_lines([t.replace(t.split()[0], "and the", 1) for t in PROSE[:5]]))
     assert page_kind([(r, parse_marker(r.text)) for r in rows]) is PageKind.TEXT
+
+
+STUDY_NOTES = ["Photosynthesis in the leaf", "light reactions in thylakoids", "Calvin cycle fixes carbon",
+               "ATP and NADPH as carriers", "chlorophyll absorbs red light", "stomata close in the heat"]
+
+
+def test_notes_close_to_running_text_give_only_what_is_marked_as_a_task():
+    lines = [line(t, 100, 100 + 60 * i) for i, t in enumerate(STUDY_NOTES)]
+    assert page_kind([(r, parse_marker(r.text)) for r in group_rows(lines)]) is PageKind.NOTES
+    assert extract_tasks(lines, TEAM) == []
+    extra = [line("TODO: read chapter 4", 100, 500), line("Ana to bring the slides by Friday", 100, 560),
+             line("- Calvin cycle in C4 plants", 100, 620)]  # a bullet marks a point of the notes
+    tasks = extract_tasks(lines + extra, TEAM)
+    assert [(t.title, t.assignee) for t in tasks] == [("read chapter 4", None), ("bring the slides", "Ana")]
+    assert tasks[1].due == date(2026, 1, 16)
+
+
+@pytest.mark.parametrize("texts", [
+    ["Wohnung putzen gehen", "Oma anrufen wegen Sonntag", "Rechnung für Strom bezahlen",
+     "Reifen in der Garage wechseln", "Vertrag bei Telekom kündigen", "Paket bei der Post abholen"],
+    ["acheter du pain complet", "appeler le plombier demain", "payer la facture du gaz",
+     "reserver le train pour Lyon", "laver la voiture rouge", "ranger le garage en bas"],
+], ids=["german", "french-accent-lost"])
+def test_a_list_in_another_language_says_what_to_do_in_its_own_verbs(texts):
+    lines = [line(t, 100, 100 + 60 * i, w=600) for i, t in enumerate(texts)]
+    assert page_kind([(r, parse_marker(r.text)) for r in group_rows(lines)]) is PageKind.LIST
+    assert [t.title for t in extract_tasks(lines, OPTS)] == texts
 
 
 def test_two_columns_are_read_one_after_the_other():

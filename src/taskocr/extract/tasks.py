@@ -14,7 +14,7 @@ from . import correct
 from .dates import parse_due_date
 from .fields import Marker, find_assignee, fold_confusables, parse_marker, parse_priority, strip_field_debris, tidy
 from .layout import COLUMN_TOLERANCE, Row, group_blocks
-from .page import PageKind, page_kind, strip_action_label
+from .page import PageKind, page_kind, says_what_to_do, strip_action_label
 from .roles import ASSIGNED, Classified, Role, board_kind, classify, field_only, marked_rows
 
 
@@ -94,20 +94,20 @@ def extract_tasks(
     classified = [
         c for b in blocks
         for c in classify([Row(tuple(f for r in b.rows for f in r.fragments))] if b.note else list(b.rows),
-                          kind, b.note and kind is PageKind.LIST, opts.people)
+                          kind, b.note and kind is not PageKind.TEXT, opts.people)
     ]
-    columns = _board_columns(classified) if notes and kind is PageKind.LIST else {}
+    columns = _board_columns(classified) if notes and kind is not PageKind.TEXT else {}
     made: list[tuple[Task, Marker]] = []
     for i, c in enumerate(classified):
         if c.role is Role.TASK:
-            task = _parse_task(c, opts, len(made), struck, columns.get(i))
+            task = _parse_task(c, opts, len(made), struck, columns.get(i), kind)
             if task is not None:
                 made.append((task, c.marker))
         elif c.role is Role.CONTINUATION and made:
             prev, marker = made[-1]
             desc = tidy(f"{prev.description} {c.marker.rest}")
             made[-1] = (replace(prev, description=desc, bbox=BBox.union([prev.bbox, c.row.bbox])), marker)
-    if kind is PageKind.LIST and not notes:
+    if kind is not PageKind.TEXT and not notes:
         kept = _without_stray_words(made)
         if len(kept) < len(made):
             return [replace(t, position=i) for i, (t, _) in enumerate(kept)]
@@ -168,7 +168,8 @@ def _board_columns(classified: list[Classified]) -> dict[int, str]:
 UNSURE_ROW = 0.80
 
 
-def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column: str | None = None) -> Task | None:
+def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column: str | None = None,
+                kind: PageKind = PageKind.LIST) -> Task | None:
     text = strip_action_label(c.marker.rest)
     labelled = text != c.marker.rest
     at = _LEAD_TIME.match(text)
@@ -201,6 +202,9 @@ def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column:
     marked = c.marker.bulleted or c.marker.done is not None or labelled or due or assignee
     if c.row.confidence < UNSURE_ROW and not marked:
         return None
+    if kind is PageKind.NOTES and not (c.marker.done is not None or labelled or due or assignee
+                                       or says_what_to_do(title)):
+        return None  # a bullet on a page of notes marks a point, not a task
     return Task(
         title=title,
         assignee=assignee,
