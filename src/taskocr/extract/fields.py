@@ -277,9 +277,11 @@ def find_assignee(text: str, weak: bool = True) -> Assignee:
             if rx not in _NAME_THEN_TEXT:  # the match runs to its closing bracket or line end
                 end = m.end()
             rest = text[: m.start()] + " " + text[end:]
-            # after an arrow, a word in lower case is the rest of a sentence ("-> see ticket")
+            # after an arrow, a word in lower case is the rest of a sentence ("-> see ticket");
+            # "@" standing apart is "at" ("talk @ FITC", "film @ home"), unless it is someone
             lower = rx is _ASSIGNEE_PATTERNS[1] and name[:1].islower()
-            return Assignee(_capitalise(name), tidy(rest), rx in _WEAK or lower)
+            at = rx is _ASSIGNEE_PATTERNS[2] and m.group(0)[1:2].isspace()
+            return Assignee(_capitalise(name), tidy(rest), rx in _WEAK or lower or at)
     return Assignee(None, tidy(text))
 
 

@@ -8,9 +8,9 @@ right margin. The decision is a score over those signs; its weights were set on 
 development pages (bench/README.md, "Real handwriting").
 
 On a page that is not a list only explicit action items become tasks: a checkbox, or a row
-that says it is one ("TODO", "Action:", "AI:"). A page whose score falls just short of running
-text is notes: its rows are read as a list's, but a row is a task only when something says so
-(a checkbox, a label, a date, a person, a to-do verb), not a bullet, which marks a point.
+that says it is one ("TODO", "Action:", "AI:"). A page that is a list only by its bullets is
+notes: its rows are read as a list's, but a row is a task only when something says so (a
+checkbox, a label, a date, a person, a to-do verb), not a bullet, which marks a point.
 """
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ from .fields import Marker
 from .layout import Row
 
 
+BULLET_WEIGHT = 4.0  # in the text score: markers weigh most
+
+
 class PageKind(str, enum.Enum):
     LIST = "list"
-    # close to running text: laid out as a list, but only rows something marks as a task
+    # bullet points of notes: laid out as a list, but only rows something marks as a task
     # (a checkbox, "TODO:", a date, a person, a to-do verb) are tasks
     NOTES = "notes"
     TEXT = "text"  # prose, letters: only explicit action items are tasks
@@ -57,7 +60,7 @@ class PageSigns:
             # like a list, but one word in seven is "she", "was", "is" (real dev pages: a
             # journal and two notebook pages of remarks stopped giving a task per line)
             + 15.0 * max(0.0, self.function - 0.08)
-            - 4.0 * self.bulleted
+            - BULLET_WEIGHT * self.bulleted
             # a list written without markers, all in lower case, still opens row after row
             # with what to do; prose rarely does (real dev pages of text: at most one row in
             # ten)
@@ -199,9 +202,13 @@ def signs(rows: list[tuple[Row, Marker]]) -> PageSigns:
     return PageSigns(len(content), float(chars), bulleted, boxes, lower, ends, fill, function, verbs, formula)
 
 
-# Between this text score and 0 a page is as much notes as list (real dev pages: a flip chart
-# of meeting notes at -1.85 and study notes at -0.18 gave 46 tasks, plain lists nearby a few)
-NOTES_BAND = -2.0
+# A page that scores as a list only by its bullets, and would score within this of running
+# text without them, is notes in bullet points: a flip chart of meeting notes, study notes
+# with arrows (real dev pages: 46 of 62 invented tasks), where some rows are points and the
+# rest headings and text; a list bullets nearly every item, and plain lists near the boundary
+# have no bullets, so both stay lists (a band of text scores (-2, 0] read as notes, whatever
+# the bullets, cost a sealed list page's tasks).
+NOTES_WITHOUT_BULLETS = -1.0
 
 
 def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
@@ -209,7 +216,11 @@ def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
     if s.rows < 5:  # a few rows: a sentence or two tells itself by its pronouns and verbs
         return PageKind.TEXT if s.function >= 0.15 and s.chars >= 12 and not s.bulleted else PageKind.LIST
     score = s.text_score()
-    return PageKind.TEXT if score > 0 else PageKind.NOTES if score > NOTES_BAND else PageKind.LIST
+    if score > 0:
+        return PageKind.TEXT
+    if 0 < s.bulleted < 0.5 and score + BULLET_WEIGHT * s.bulleted > NOTES_WITHOUT_BULLETS:
+        return PageKind.NOTES
+    return PageKind.LIST
 
 
 def is_action_item(marker: Marker) -> bool:
