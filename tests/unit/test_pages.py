@@ -163,6 +163,13 @@ def test_a_chore_board_with_misread_verbs_is_still_a_board_of_tasks():
     assert extract_tasks(topics, OPTS) == []
 
 
+def test_a_board_of_notes_in_german_says_what_to_do_at_the_end_of_each_note():
+    lines = _note(["Keller", "aufräumen"], 100, 120) + _note(["Oma", "anrufen"], 500, 120)
+    lines += _note(["Winterreifen", "wechseln"], 100, 400) + _note(["Fahrrad", "Reparatur"], 500, 400)
+    assert sorted(t.title for t in extract_tasks(lines, OPTS)) == [
+        "Fahrrad Reparatur", "Keller aufräumen", "Oma anrufen", "Winterreifen wechseln"]
+
+
 def test_a_planner_page_with_month_labels_around_its_list_is_a_list_not_a_board():
     # a Spanish planner: the year, the months of the quarter and a column of three items
     # stand apart like notes, but the list under "Enero" holds most of the writing

@@ -23,7 +23,7 @@ from .fields import (
     ticked_box_guess,
 )
 from .layout import Block, Row, split_columns
-from .page import TASK_VERBS, PageKind, first_word, is_action_item, page_kind
+from .page import TASK_VERBS, PageKind, first_word, is_action_item, page_kind, says_what_to_do
 
 
 class Role(enum.Enum):
@@ -233,10 +233,11 @@ def _text_start(row: Row, marker: Marker) -> float:
 
 def board_kind(notes: list[Block]) -> PageKind:
     """Notes on a board hold tasks when they say what to do: a storyboard, a form or a
-    mind map holds topics. Notes that open with a to-do verb tell the two apart."""
-    firsts = [first_word(parse_marker(fold_confusables(n.rows[0].text)).rest) for n in notes]
-    verbs = sum(w in TASK_VERBS or _misread_verb(w) for w in firsts)
-    return PageKind.LIST if verbs >= 0.25 * len(firsts) else PageKind.TEXT
+    mind map holds topics. Notes with a to-do verb (first, or in German and Dutch last: "Oma
+    anrufen") tell the two apart."""
+    texts = [parse_marker(fold_confusables(" ".join(r.text for r in n.rows))).rest for n in notes]
+    verbs = sum(says_what_to_do(t) or _misread_verb(first_word(t)) for t in texts)
+    return PageKind.LIST if verbs >= 0.25 * len(texts) else PageKind.TEXT
 
 
 def _misread_verb(word: str) -> bool:
