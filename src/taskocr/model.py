@@ -288,6 +288,8 @@ class ScanResult:
     model: str | None = None
     model_version: str | None = None
     extractor_version: str | None = None
+    # what the page was read as: list, board, notes (only marked rows) or text (only action items)
+    page_kind: str | None = None
 
     @property
     def confidence(self) -> float | None:
@@ -304,6 +306,7 @@ class ScanResult:
             "extractor_version": self.extractor_version,
             "engines_tried": [a.to_dict() for a in self.engines_tried],
             "image": self.image.to_dict(),
+            "page_kind": self.page_kind,
             "lines": [ln.to_dict() for ln in self.lines],
             "tasks": [t.to_dict() for t in self.tasks],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
@@ -321,4 +324,5 @@ class ScanResult:
             model=d.get("model"),
             model_version=d.get("model_version"),
             extractor_version=d.get("extractor_version"),
+            page_kind=d.get("page_kind"),
         )

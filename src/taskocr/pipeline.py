@@ -13,7 +13,7 @@ from .config import DateOrder, Settings
 from .engines.registry import Registry
 from .extract import extractor_version
 from .extract.correct import choose_reading
-from .extract.tasks import ExtractOptions, extract_tasks, pick_layout
+from .extract.tasks import ExtractOptions, pick_layout, read_page
 from .model import ScanResult
 
 
@@ -86,7 +86,7 @@ class Pipeline:
             # Layout and fields are read on the flattened page, where lines run level;
             # only the boxes that leave the pipeline are mapped back onto the photo.
             ref = opts.ref_date or (info.captured_at.date() if info.captured_at else date.today())
-            tasks = extract_tasks(
+            read = read_page(
                 list(layout.tasks),
                 ExtractOptions(
                     people=people,
@@ -97,7 +97,7 @@ class Pipeline:
                 struck=lambda box: imaging.is_struck_through(page.image, box),
             )
             to_orig = lambda box: page.bbox_to_original(box, info.width, info.height)  # noqa: E731
-            tasks = [replace(t, bbox=to_orig(t.bbox)) if t.bbox else t for t in tasks]
+            tasks = [replace(t, bbox=to_orig(t.bbox)) if t.bbox else t for t in read.tasks]
             lines = [ln.with_bbox(to_orig(ln.bbox)) for ln in lines]
         timer.ms["total"] = (time.perf_counter() - t_all) * 1000
         if page.found:
@@ -112,6 +112,7 @@ class Pipeline:
             model=rec.model,
             model_version=rec.model_version,
             extractor_version=extractor_version(),
+            page_kind=read.page,
         )
 
 

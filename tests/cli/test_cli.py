@@ -42,6 +42,26 @@ def test_scan_json_has_the_api_fields(list_photo):
     # what produced it
     assert out["model"] == "small" and "faster-paddle 1.0.4" in out["model_version"]
     assert out["extractor_version"].startswith("0.1.0+")
+    assert out["page_kind"] == "list"
+
+
+PROSE = ["Yesterday I walked down to the market with my", "sister and we bought apples and a loaf",
+         "of bread. The sun was out for the first time", "in weeks, so we sat by the river and talked",
+         "about the summer, the garden and the old house.", "It was a lovely day and I wanted to write it."]
+
+
+@pytest.mark.slow
+def test_a_page_of_prose_gives_its_lines_and_says_why_it_gave_no_task(tmp_path):
+    photo = tmp_path / "diary.jpg"
+    photo.write_bytes(render_list(PROSE, size=(1800, 1100), font_size=56))
+    run = taskocr("scan", str(photo), "--json")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert (out["page_kind"], out["tasks"]) == ("text", [])
+    assert len(out["lines"]) >= 5
+    table = taskocr("scan", str(photo))
+    assert table.returncode == 0, table.stderr
+    assert "(no tasks found: the page reads as running text" in table.stdout
 
 
 @pytest.mark.slow

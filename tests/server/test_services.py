@@ -94,6 +94,7 @@ def test_running_a_job_twice_replaces_its_ocr_tasks(user, published):
     stored = Job.objects.get(pk=job.pk).result  # says what produced it
     assert (stored["model"], stored["model_version"]) == ("fixed-list", taskocr.__version__)
     assert stored["extractor_version"].startswith(taskocr.__version__ + "+")
+    assert stored["page_kind"] == "list"
     editing.add_task(user, job.pk, {"task_name": "by hand"})
     # the same message delivered again after completion is a no-op
     assert runner.run_job(job.pk, job.task_id).outcome == runner.Outcome.SKIPPED

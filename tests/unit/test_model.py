@@ -30,10 +30,11 @@ def test_scan_result_round_trips_through_a_dict():
                        EngineAttempt("ppocr", AttemptStatus.OK)),
         timings_ms={"ocr": 410.0, "total": 540.0},
         model="small", model_version="PP-OCRv6 small, faster-paddle 1.0.4", extractor_version="0.1.0+abc",
+        page_kind="list",
     )
     d = result.to_dict()
     assert d["tasks"][0]["bbox"] == {"x": 10, "y": 20, "width": 370, "height": 40}
-    assert (d["model"], d["extractor_version"]) == ("small", "0.1.0+abc")
+    assert (d["model"], d["extractor_version"], d["page_kind"]) == ("small", "0.1.0+abc", "list")
     assert d["lines"][0]["alternatives"] == [{"text": "Get aproval", "confidence": 0.95}]
     assert "alternatives" not in d["lines"][1]  # only lines that have one carry the key
     assert d["lines"][1]["words"] == [{"text": "Tom", "confidence": 0.5}]

@@ -11,7 +11,7 @@ from taskocr.config import DateOrder
 from taskocr.extract.fields import parse_marker
 from taskocr.extract.layout import group_blocks, group_rows, split_columns
 from taskocr.extract.page import PageKind, page_kind
-from taskocr.extract.tasks import ExtractOptions, extract_tasks, pick_layout
+from taskocr.extract.tasks import ExtractOptions, extract_tasks, pick_layout, read_page
 from taskocr.model import BBox, Line, Reading
 
 REF = date(2026, 1, 10)
@@ -409,3 +409,19 @@ def test_at_before_a_name_assigns_and_apart_assigns_only_someone_known():
     rows = [line("- Send the deck @tom", 100, 100), line("- Book the room @ Ana", 100, 160), line("- Pay @ Bank", 100, 220)]
     assert [(t.title, t.assignee) for t in extract_tasks(rows, TEAM)] == [
         ("Send the deck", "Tom"), ("Book the room", "Ana"), ("Pay @ Bank", None)]
+
+
+def test_a_page_says_what_it_was_read_as():
+    todo = [line(t, 100, 100 + 60 * i) for i, t in enumerate(["- Call the plumber", "- Renew passport", "- gym bag"])]
+    assert read_page(todo, OPTS).page == "list"
+    prose = read_page(_prose_lines(PROSE), OPTS)
+    assert (prose.page, prose.tasks) == ("text", ())
+    notes = [line(t, 100, 100 + 60 * i) for i, t in enumerate(STUDY_NOTES)]
+    assert read_page(notes, OPTS).page == "notes"
+    board = _note(["BUY", "BULBS"], 100, 120) + _note(["CALL", "BOB"], 500, 120)
+    board += _note(["EMAIL", "MIKE"], 100, 400) + _note(["RENEW", "SKYPE"], 500, 400)
+    read = read_page(board, OPTS)
+    assert read.page == "board" and len(read.tasks) == 4
+    topics = _note(["INTRO", "BENEFITS"], 100, 120) + _note(["DESIGN", "PRINCIPLES"], 500, 120)
+    topics += _note(["BIG", "PICTURES"], 100, 400) + _note(["CLOSE", "Resources"], 500, 400)
+    assert read_page(topics, OPTS).page == "text"

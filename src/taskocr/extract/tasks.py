@@ -78,6 +78,16 @@ def _restore_marks(lines: list[Line], separated: tuple[Line, ...]) -> list[Line]
     return out
 
 
+@dataclass(frozen=True)
+class PageTasks:
+    """A page's tasks and what the page was taken for: ``list``, ``board`` (notes on a board,
+    each one task), ``notes`` (only rows marked as tasks) or ``text`` (only explicit action
+    items; a board of topics is one too)."""
+
+    page: str
+    tasks: tuple[Task, ...]
+
+
 def extract_tasks(
     lines: list[Line],
     options: ExtractOptions | None = None,
@@ -85,6 +95,15 @@ def extract_tasks(
 ) -> list[Task]:
     """``struck`` tells whether the writing inside a box is crossed out (done), when the
     caller has the pixels to look at."""
+    return list(read_page(lines, options, struck).tasks)
+
+
+def read_page(
+    lines: list[Line],
+    options: ExtractOptions | None = None,
+    struck: Callable[[BBox], bool] | None = None,
+) -> PageTasks:
+    """``extract_tasks``, and what kind of page the tasks were read as."""
     opts = options or ExtractOptions()
     if opts.correct_words:
         lines = [correct.choose_reading(ln, opts.people) for ln in lines]
@@ -107,11 +126,12 @@ def extract_tasks(
             prev, marker = made[-1]
             desc = tidy(f"{prev.description} {c.marker.rest}")
             made[-1] = (replace(prev, description=desc, bbox=BBox.union([prev.bbox, c.row.bbox])), marker)
+    page = "board" if notes and kind is not PageKind.TEXT else kind.value
     if kind is not PageKind.TEXT and not notes:
         kept = _without_stray_words(made)
         if len(kept) < len(made):
-            return [replace(t, position=i) for i, (t, _) in enumerate(kept)]
-    return [t for t, _ in made]
+            return PageTasks(page, tuple(replace(t, position=i) for i, (t, _) in enumerate(kept)))
+    return PageTasks(page, tuple(t for t, _ in made))
 
 
 def _without_stray_words(made: list[tuple[Task, Marker]]) -> list[tuple[Task, Marker]]:

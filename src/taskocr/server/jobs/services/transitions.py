@@ -61,9 +61,10 @@ def complete(job_id, task_id: str, result: ScanResult, seconds: float) -> bool:
         data = result.to_dict()
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.COMPLETED, engine=result.engine, ocr_confidence=result.confidence,
-            # with what produced it: the engine's model and version, the extractor's version
+            # with what produced it (the engine's model and version, the extractor's) and what the
+            # page was read as
             result={k: data[k] for k in ("engines_tried", "image", "lines", "timings_ms", "model",
-                                         "model_version", "extractor_version")},
+                                         "model_version", "extractor_version", "page_kind")},
             error_code="", error_message="", completed_at=now, updated_at=now,
             processing_duration=round(seconds, 3), lease_until=None,
         )
