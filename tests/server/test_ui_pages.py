@@ -105,6 +105,18 @@ def test_doubtful_readings_are_marked_until_a_person_edits_them(user, browser, p
     assert "check · 0.41" not in html and 'class="box low"' not in html
 
 
+def test_a_photo_read_as_running_text_says_why_it_has_no_tasks(user, browser, published):
+    from taskocr.server.jobs.models import Job
+
+    job = _job(user)
+    html = browser.get(f"/jobs/{job.pk}/").content.decode()
+    assert "running text" not in html and 'id="no-tasks"' not in html
+    job.tasks.all().delete()
+    Job.objects.filter(pk=job.pk).update(result={**Job.objects.get(pk=job.pk).result, "page_kind": "text"})
+    html = browser.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'id="no-tasks"' in html and "It reads as running text" in html
+
+
 def test_refused_input_gets_a_message_not_a_crash(user, browser, published):
     job = _job(user)
     token = _token(browser.get("/people/"))
