@@ -425,3 +425,24 @@ def test_a_page_says_what_it_was_read_as():
     topics = _note(["INTRO", "BENEFITS"], 100, 120) + _note(["DESIGN", "PRINCIPLES"], 500, 120)
     topics += _note(["BIG", "PICTURES"], 100, 400) + _note(["CLOSE", "Resources"], 500, 400)
     assert read_page(topics, OPTS).page == "text"
+
+
+@pytest.mark.parametrize("text, title, assignee", [
+    ("- Tidy the living room -> viktor", "Tidy the living room", "Viktor"),
+    ("- Call the school office — Felix", "Call the school office", "Felix"),
+    ("- Water the plants (Tom)", "Water the plants", "Tom"),
+    ("- Plan trip to Nice (France)", "Plan trip to Nice (France)", None),
+    ("- Fix login bug -> see ticket", "Fix login bug -> see ticket", None),
+    ("- Fix login bug -> mark as done", "Fix login bug -> mark as done", None),  # a name, not last
+    ("- Lunch - Deli", "Lunch - Deli", None),
+])
+def test_without_a_roster_a_first_name_ending_the_row_is_its_assignee(text, title, assignee):
+    (task,) = extract_tasks([line(text, 100, 100)], OPTS)
+    assert (task.title, task.assignee) == (title, assignee)
+
+
+def test_with_a_roster_only_its_people_are_assignees_in_brackets():
+    (task,) = extract_tasks([line("- Book dinner (Maria)", 100, 100)], TEAM)
+    assert (task.title, task.assignee) == ("Book dinner (Maria)", None)
+    (task,) = extract_tasks([line("- Book dinner (Maria)", 100, 100)], OPTS)
+    assert (task.title, task.assignee) == ("Book dinner", "Maria")

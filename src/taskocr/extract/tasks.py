@@ -14,6 +14,7 @@ from . import correct
 from .dates import parse_due_date
 from .fields import Marker, find_assignee, fold_confusables, parse_marker, parse_priority, strip_field_debris, tidy
 from .layout import COLUMN_TOLERANCE, Row, group_blocks
+from .names import is_first_name
 from .page import PageKind, page_kind, says_what_to_do, strip_action_label
 from .roles import ASSIGNED, Classified, Role, board_kind, classify, field_only, marked_rows
 
@@ -188,6 +189,13 @@ def _board_columns(classified: list[Classified]) -> dict[int, str]:
 UNSURE_ROW = 0.80
 
 
+def _a_name_last(text: str, name: str) -> bool:
+    """Without a roster, a bracket, a dash or an arrow before a word in lower case assigns the
+    row when what it holds ends the row and is a first name: "Tidy the room -> viktor",
+    "Call the school — Felix", "(Tom)"; not "-> see ticket", "Nice (France)", "- Deli"."""
+    return text.rstrip(" .)]").lower().endswith(name.lower()) and is_first_name(name.split()[0])
+
+
 def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column: str | None = None,
                 kind: PageKind = PageKind.LIST) -> Task | None:
     text = strip_action_label(c.marker.rest)
@@ -204,7 +212,7 @@ def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column:
     assignee = found.name
     if assignee:
         known = correct.match_person(assignee, opts.people) if opts.people else None
-        if known or not found.weak:
+        if known or not found.weak or (not opts.people and _a_name_last(text, assignee)):
             assignee, text = known or assignee, found.rest
         else:  # a bracket or dash that holds no one we know is part of the title
             assignee = None
