@@ -3,7 +3,7 @@
 Brackets, a bare dash and an ``@`` standing apart also hold other things in ordinary writing
 ("Plan trip to Nice (France)", "Lunch - Deli", "film @ home"); with a roster only the people on
 it are assignees there. Without one, a first name is: the names come from Faker's person data
-for the languages the decoder reads (about 7,000 names; nothing is generated or downloaded).
+for the languages the decoder reads (about 6,600 names; nothing is generated or downloaded).
 """
 
 from __future__ import annotations
