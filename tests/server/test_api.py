@@ -161,6 +161,8 @@ def test_jobs_list_filters_and_paginates(stack):
     pending = alice.get(stack.url + "/api/jobs/?status=pending").json()["results"]
     assert all(j["status"] == "pending" for j in pending) and not set(ids) & {j["transaction_id"] for j in pending}
     assert "extracted_tasks" not in page["results"][0] and page["results"][0]["task_count"] >= 3
+    assert page["results"][0]["page_kind"] == "list"
+    assert alice.get(stack.url + f"/api/jobs/{ids[0]}/").json()["page_kind"] == "list"
 
 
 def test_edit_add_delete_tasks_then_export(stack):

@@ -76,14 +76,20 @@ class JobSerializer(StatusSerializer):
 
     error_code = serializers.CharField(read_only=True)
     task_count = serializers.SerializerMethodField()
+    page_kind = serializers.SerializerMethodField(
+        help_text="what the photo was read as: list, board, notes (only marked rows are tasks) or "
+                  "text (only explicit action items); null until it is read")
 
     class Meta(StatusSerializer.Meta):
         fields = StatusSerializer.Meta.fields + (
-            "error_code", "engine_requested", "people", "attempts", "webhook_status", "task_count",
+            "error_code", "engine_requested", "people", "attempts", "webhook_status", "task_count", "page_kind",
         )
 
     def get_task_count(self, job) -> int:
         return len(job.tasks.all())
+
+    def get_page_kind(self, job) -> str | None:
+        return (job.result or {}).get("page_kind")
 
 
 class JobListSerializer(JobSerializer):
