@@ -18,6 +18,7 @@ from . import __version__
 from .config import DateOrder, PPOCRModel, Settings
 from .engines.lexicon import parse_languages
 from .errors import ConfigError, InputError, NoEngineAvailable, TaskOCRError
+from .extract.page import WHY_NO_TASKS
 from .formats import READABLE
 from .model import ScanResult
 
@@ -224,17 +225,9 @@ def render_table(path: str, result: ScanResult) -> str:
     out = [head, fmt.format(*cols), fmt.format(*("-" * w for w in widths))]
     out += [fmt.format(*r) for r in rows]
     if not rows:
-        out.append(f"(no tasks found{_WHY_NONE.get(result.page_kind or '', '')})")
+        why = WHY_NO_TASKS.get(result.page_kind or "")
+        out.append(f"(no tasks found: the page {why})" if why else "(no tasks found)")
     return "\n".join(out)
-
-
-# why a page that was read gave no task, when its kind says
-_WHY_NONE = {
-    "text": ": the page reads as running text, where only a checkbox or a row labelled TODO: or "
-            "Action: is a task",
-    "notes": ": the page reads as notes in bullet points, where a row is a task only when a "
-             "checkbox, a label, a date, a person or a to-do verb marks it",
-}
 
 
 if __name__ == "__main__":

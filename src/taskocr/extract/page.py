@@ -223,6 +223,14 @@ def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
     return PageKind.LIST
 
 
+# why a page of this kind gave no task (said by the CLI's table and the review page)
+WHY_NO_TASKS = {
+    PageKind.TEXT.value: "reads as running text, where only a checkbox or a row labelled TODO: or Action: is a task",
+    PageKind.NOTES.value: "reads as notes in bullet points, where a row is a task only when a checkbox, a label, "
+                          "a date, a person or a to-do verb marks it",
+}
+
+
 def is_action_item(marker: Marker) -> bool:
     """What stays a task on a page of running text."""
     return marker.done is not None or bool(_ACTION.match(marker.rest))

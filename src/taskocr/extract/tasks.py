@@ -227,12 +227,12 @@ def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column:
     # tasks fewer, "9~10vs", "1021 fw", "8+p→n++}o~10-28"; none found lost)
     if not _A_WORD.search(title):
         return None
-    marked = c.marker.bulleted or c.marker.done is not None or labelled or due or assignee
-    if c.row.confidence < UNSURE_ROW and not marked:
+    # what marks a row as a task beside a bullet; on a page of notes a bullet marks a point
+    said = c.marker.done is not None or labelled or due or assignee
+    if c.row.confidence < UNSURE_ROW and not (said or c.marker.bulleted):
         return None
-    if kind is PageKind.NOTES and not (c.marker.done is not None or labelled or due or assignee
-                                       or says_what_to_do(title)):
-        return None  # a bullet on a page of notes marks a point, not a task
+    if kind is PageKind.NOTES and not (said or says_what_to_do(title)):
+        return None
     return Task(
         title=title,
         assignee=assignee,

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from taskocr.extract.page import WHY_NO_TASKS
+
 
 class JobStatus(models.TextChoices):
     PENDING = "pending"
@@ -80,6 +82,16 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"
+
+    @property
+    def page_kind(self) -> str | None:
+        """What the photo was read as (list, board, notes, text); None until it is read."""
+        return (self.result or {}).get("page_kind")
+
+    @property
+    def why_no_tasks(self) -> str:
+        """Why a photo read as running text or notes may give no task ('' for other pages)."""
+        return WHY_NO_TASKS.get(self.page_kind or "", "")
 
 
 class ExtractedTask(models.Model):

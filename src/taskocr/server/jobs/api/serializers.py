@@ -76,7 +76,8 @@ class JobSerializer(StatusSerializer):
 
     error_code = serializers.CharField(read_only=True)
     task_count = serializers.SerializerMethodField()
-    page_kind = serializers.SerializerMethodField(
+    page_kind = serializers.CharField(
+        read_only=True, allow_null=True,
         help_text="what the photo was read as: list, board, notes (only marked rows are tasks) or "
                   "text (only explicit action items); null until it is read")
 
@@ -87,9 +88,6 @@ class JobSerializer(StatusSerializer):
 
     def get_task_count(self, job) -> int:
         return len(job.tasks.all())
-
-    def get_page_kind(self, job) -> str | None:
-        return (job.result or {}).get("page_kind")
 
 
 class JobListSerializer(JobSerializer):

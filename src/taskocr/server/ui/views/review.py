@@ -24,7 +24,6 @@ def _context(request, job, **extra) -> dict:
     return {
         "job": job, "rows": task_rows(job.tasks.all(), names), "roster": names,
         "running": job.status in RUNNING, "width": image.get("width"), "height": image.get("height"),
-        "page_kind": (job.result or {}).get("page_kind"),
         "reread": RereadForm(initial={
             "engine": job.engine_requested or "auto", "people": ", ".join(job.people or []),
             "date_order": job.date_order or "dmy",
