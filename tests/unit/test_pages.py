@@ -446,3 +446,23 @@ def test_with_a_roster_only_its_people_are_assignees_in_brackets():
     assert (task.title, task.assignee) == ("Book dinner (Maria)", None)
     (task,) = extract_tasks([line("- Book dinner (Maria)", 100, 100)], OPTS)
     assert (task.title, task.assignee) == ("Book dinner", "Maria")
+
+
+@pytest.mark.parametrize("spacing", [60, 110])  # rows close together, and a line or two apart
+def test_amounts_written_in_a_column_beside_a_shopping_list_stay_with_their_items(spacing):
+    items = [("WATER", "3L"), ("EGGS", "12"), ("Benzene", "1 L"), ("PLANTS", "3"), ("CHIPS", "2")]
+    lines = [ln for i, (item, amount) in enumerate(items)
+             for ln in (line(item, 100, 100 + spacing * i), line(amount, 700, 104 + spacing * i))]
+    assert [t.title for t in extract_tasks(lines, OPTS)] == ["WATER 3L", "EGGS 12", "Benzene 1 L", "PLANTS 3", "CHIPS 2"]
+
+
+def test_day_numbers_between_a_calendars_cells_are_not_amounts():
+    # a week in three columns: day numbers level with the cells to their left and right
+    lines = []
+    for i, (left, right) in enumerate([("dentist", "yoga"), ("laundry", "call mum"), ("groceries", "piano"),
+                                       ("gym", "cinema")]):
+        y = 100 + 120 * i
+        lines += [line(left, 100, y), line(str(10 + i), 500, y), line(right, 800, y)]
+    blocks = group_blocks(lines, lambda t: False)
+    assert not any(any(r.text.endswith(str(10 + i)) and r.text[0].isalpha() for i in range(4))
+                   for b in blocks for r in b.rows)

@@ -9,7 +9,8 @@ read top to bottom, fragments left to right.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import Callable
 
@@ -177,7 +178,7 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     block. A page whose blocks do not stand side by side is one block: its rows are joined
     across any gap, so a date written far right stays with its line. Blocks side by side
     are columns, and many small ones are notes on a board."""
-    frags = [ln for ln in lines if ln.text.strip()]
+    frags = join_amounts([ln for ln in lines if ln.text.strip()])
     parts = [part for col in _split_at_gutters(frags) for part in _clusters(col)]
     blocks = [Block(tuple(group_rows(p))) for p in parts]
     tall = [b for b in blocks if len(b.rows) >= 2]
@@ -203,6 +204,49 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
             return _reading_order([Block(tuple(group_rows(page, is_field=is_field))) for page in pages])
         blocks = [Block(b.rows, note=is_small) for b, is_small in zip(blocks, small)]
     return _reading_order(blocks)
+
+
+# an amount written beside a shopping-list item: "3", "1L", "500 g", "x2"
+_AMOUNT = re.compile(r"[x×]?\d{1,5}(?:[.,]\d+)?\s?(?:x|pcs?|kg|g|l|ml|lbs?|oz)?", re.I)
+AMOUNT_ROWS = 3
+
+
+def join_amounts(frags: list[Line]) -> list[Line]:
+    """A column of amounts written well right of a list's items joins each amount to its item.
+
+    Only a column of at least AMOUNT_ROWS amounts, each the last thing on its row with an item
+    in words level with it, on a page made mostly of such pairs: a calendar's day numbers
+    also sit level with words, but between other cells (real dev pages: a grocery list's
+    amounts, 1 of 10 items right before, 9 after; a hand-drawn calendar unchanged)."""
+    def level(a: Line, b: Line) -> bool:
+        return a is not b and a.bbox.vertical_overlap(b.bbox) >= 0.4
+
+    pairs: dict[int, Line] = {}  # amount's index -> its item
+    for i, f in enumerate(frags):
+        if not _AMOUNT.fullmatch(f.text.strip()):
+            continue
+        row = [g for g in frags if level(f, g)]
+        if any(g.bbox.x > f.bbox.x for g in row):
+            continue
+        left = [g for g in row if g.bbox.x2 <= f.bbox.x + 0.1 * f.bbox.width and any(c.isalpha() for c in g.text)]
+        if left:
+            pairs[i] = max(left, key=lambda g: g.bbox.x2)
+    column = {i for i in pairs
+              if sum(_overlaps_horizontally(frags[i].bbox, frags[j].bbox) for j in pairs) >= AMOUNT_ROWS}
+    if not column or 2 * len(column) < 0.5 * len(frags):
+        return frags
+    joined = {id(pairs[i]): frags[i] for i in column}
+    out = []
+    for i, f in enumerate(frags):
+        if i in column:
+            continue
+        amount = joined.get(id(f))
+        if amount is not None:
+            f = replace(f, text=f"{f.text} {amount.text}", bbox=BBox.union([f.bbox, amount.bbox]),
+                        alternatives=tuple(replace(a, text=f"{a.text} {amount.text}") for a in f.alternatives),
+                        words=f.words + amount.words)
+        out.append(f)
+    return out
 
 
 def _split_at_gutters(frags: list[Line], depth: int = 2) -> list[list[Line]]:
