@@ -466,3 +466,16 @@ def test_day_numbers_between_a_calendars_cells_are_not_amounts():
     blocks = group_blocks(lines, lambda t: False)
     assert not any(any(r.text.endswith(str(10 + i)) and r.text[0].isalpha() for i in range(4))
                    for b in blocks for r in b.rows)
+
+
+def test_a_bullet_journals_key_lists_no_tasks_but_a_list_of_such_words_does():
+    key = ["x Task complete", "* Task skipped", "- Information", "> Migrated", "o Event", "! Interesting fact"]
+    read = read_page([line(t, 100, 100 + 60 * i) for i, t in enumerate(key)], OPTS)
+    assert (read.page, read.tasks) == ("key", ())
+    # rows that happen to use such words, but name no task, are a list's items
+    todo = ["- Research flights", "- Birthday", "- Event tickets", "- Book the hotel"]
+    assert len(extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(todo)], OPTS)) == 4
+    # a list with a key beside its items: the items are most of the page and stay tasks
+    mixed = ["[ ] call the bank", "[ ] pay the rent", "[ ] book the dentist", "[ ] renew passport",
+             "[ ] water plants", "x Task done"]
+    assert len(extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(mixed)], OPTS)) >= 5

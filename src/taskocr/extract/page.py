@@ -34,6 +34,7 @@ class PageKind(str, enum.Enum):
     # (a checkbox, "TODO:", a date, a person, a to-do verb) are tasks
     NOTES = "notes"
     TEXT = "text"  # prose, letters: only explicit action items are tasks
+    KEY = "key"  # a bullet journal's key: what its marks mean, no tasks
 
 
 @dataclass(frozen=True)
@@ -224,10 +225,32 @@ def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
 
 
 # why a page of this kind gave no task (said by the CLI's table and the review page)
+# the words a bullet journal's key explains its marks with ("x Task complete", "> Migrated",
+# "o Event", "- Note", "* Priority", "! Inspiration"); English only
+_KEY_WORDS = frozenset("""
+    task tasks complete completed done migrated scheduled cancelled canceled skipped irrelevant
+    event events note notes information info idea ideas inspiration priority important explore
+    research required needed fact facts interesting mood appointment birthday key legend signifiers
+    bullets open started in progress delegated waiting more memory thought
+""".split())
+_WORD = re.compile(r"[^\W\d_]+")
+KEY_ROWS = 3
+
+
+def is_key(titles: list[str]) -> bool:
+    """A page that explains a bullet journal's marks rather than listing things to do: three
+    rows or more, most of all, made only of the words such a key uses, one of them naming the
+    task (real dev pages: a key of six marks gave 5 tasks; no list page is one)."""
+    keyish = [t for t in titles if (words := _WORD.findall(t.lower())) and all(w in _KEY_WORDS for w in words)]
+    return (len(keyish) >= KEY_ROWS and len(keyish) >= 0.6 * len(titles)
+            and any(w in ("task", "tasks") for t in keyish for w in _WORD.findall(t.lower())))
+
+
 WHY_NO_TASKS = {
     PageKind.TEXT.value: "reads as running text, where only a checkbox or a row labelled TODO: or Action: is a task",
     PageKind.NOTES.value: "reads as notes in bullet points, where a row is a task only when a checkbox, a label, "
                           "a date, a person or a to-do verb marks it",
+    PageKind.KEY.value: "reads as a bullet journal's key, which says what its marks mean and lists nothing to do",
 }
 
 

@@ -15,7 +15,7 @@ from .dates import parse_due_date
 from .fields import Marker, find_assignee, fold_confusables, parse_marker, parse_priority, strip_field_debris, tidy
 from .layout import COLUMN_TOLERANCE, Row, group_blocks
 from .names import is_first_name
-from .page import PageKind, page_kind, says_what_to_do, strip_action_label
+from .page import PageKind, is_key, page_kind, says_what_to_do, strip_action_label
 from .roles import ASSIGNED, Classified, Role, board_kind, classify, field_only, marked_rows
 
 
@@ -82,8 +82,8 @@ def _restore_marks(lines: list[Line], separated: tuple[Line, ...]) -> list[Line]
 @dataclass(frozen=True)
 class PageTasks:
     """A page's tasks and what the page was taken for: ``list``, ``board`` (notes on a board,
-    each one task), ``notes`` (only rows marked as tasks) or ``text`` (only explicit action
-    items; a board of topics is one too)."""
+    each one task), ``notes`` (only rows marked as tasks), ``text`` (only explicit action
+    items; a board of topics is one too) or ``key`` (a bullet journal's key: no tasks)."""
 
     page: str
     tasks: tuple[Task, ...]
@@ -128,6 +128,8 @@ def read_page(
             desc = tidy(f"{prev.description} {c.marker.rest}")
             made[-1] = (replace(prev, description=desc, bbox=BBox.union([prev.bbox, c.row.bbox])), marker)
     page = "board" if notes and kind is not PageKind.TEXT else kind.value
+    if kind is not PageKind.TEXT and is_key([t.title for t, _ in made]):
+        return PageTasks(PageKind.KEY.value, ())
     if kind is not PageKind.TEXT and not notes:
         kept = _without_stray_words(made)
         if len(kept) < len(made):
