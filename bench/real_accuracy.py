@@ -155,6 +155,7 @@ def run_engine(label: str, items: list[dict], data_dir: Path, roster: bool = Tru
         "list_pages": len(list_scores), "other_pages": len(other_scores),
         "f1": agg["f1"], "precision": agg["precision"], "recall": agg["recall"],
         "f1_page_mean": mean(page_f1) if page_f1 else None,
+        "interval": scoring.interval(list_scores),
         "title_cer": agg["title_cer"], "title_cer_all": agg["title_cer_all"],
         "invented": sum(s.fp for s in other_scores),
         "line_cer": mean(cers) if cers else None,
@@ -208,6 +209,13 @@ def format_table(report: dict) -> str:
             f"{_pct(r['done_acc']):>6} {r['invented']:>8} {cer(r['line_cer']):>8} {cer(r['bare_line_cer']):>8} "
             f"{r['sec_per_image']:>6.2f}"
         )
+    for r in report["engines"]:
+        ci = r.get("interval")
+        if ci:
+            (a, b), (c, d) = ci["f1"], ci["f1_page_mean"]
+            out.append(f"{r['engine']}: {100 * ci['level']:.0f} % interval over the list pages (bootstrap, "
+                       f"{ci['resamples']:,} resamples): pooled {100 * a:.1f}–{100 * b:.1f} %, "
+                       f"per page {100 * c:.1f}–{100 * d:.1f} %")
     out.append(f"task F1 on the {report['lists']} list pages (pooled, and averaged per page); invented = tasks "
                "found on pages that are not lists beyond their written action items; line CER = per true "
                "line, CER of the closest recognised line (scan lines; bare = engine alone on the photo).")

@@ -9,6 +9,7 @@ clearly distinct titles gives the same pairs as an optimal assignment.
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -217,6 +218,30 @@ def aggregate(scores: list[PageScore]) -> dict:
     # Which characters the OCR confuses inside otherwise matched titles (for correct.py).
     out["title_edits"] = Counter(x for s in scores for e in s.errors for x in e.get("edits", ())).most_common(20)
     return out
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
+def interval(scores: list[PageScore], resamples: int = 2000, level: float = 0.95, seed: int = 0) -> dict:
+    """How far pooled and per-page task F1 could move with other pages of the same kind: a
+    percentile bootstrap over pages (a page's tasks are not independent of each other, so
+    the page is what is resampled). Seeded, so a report is reproducible."""
+    if not scores:
+        return {}
+    rng = random.Random(seed)
+    pages = [(s.tp, s.fp, s.fn) for s in scores]
+    pooled, per_page = [], []
+    for _ in range(resamples):
+        draw = [pages[rng.randrange(len(pages))] for _ in pages]
+        pooled.append(_f1(*(sum(p[k] for p in draw) for k in range(3))))
+        per_page.append(mean(_f1(*p) for p in draw))
+    lo, hi = int((1 - level) / 2 * resamples), int((1 + level) / 2 * resamples) - 1
+    pooled.sort()
+    per_page.sort()
+    return {"level": level, "resamples": resamples,
+            "f1": (pooled[lo], pooled[hi]), "f1_page_mean": (per_page[lo], per_page[hi])}
 
 
 def aggregate_other(scores: list[PageScore]) -> dict:

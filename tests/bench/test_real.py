@@ -112,3 +112,18 @@ def test_committed_manifest_is_sound_and_holds_no_held_out_image():
     assert [p for i in items for p in real.validate(i)] == []
     assert len({i["sha256"] for i in items}) == len(items)
     assert {i["split"] for i in items} == {"dev", "sealed"}
+
+
+def test_the_real_table_prints_each_engines_interval():
+    from bench import real_accuracy, scoring
+
+    pages = [scoring.PageScore(tp=4, fp=1, fn=1), scoring.PageScore(tp=0, fp=0, fn=5), scoring.PageScore(tp=3, fp=2, fn=0)]
+    agg = scoring.aggregate(pages)
+    row = {"engine": "ppocr", "images": 5, "list_pages": 3, "f1": agg["f1"], "f1_page_mean": 0.5,
+           "precision": agg["precision"], "recall": agg["recall"], "title_cer": 0.05, "assignee_acc": 1.0,
+           "due_date_acc": None, "priority_acc": 1.0, "done_acc": 0.9, "invented": 2, "line_cer": 0.2,
+           "bare_line_cer": None, "sec_per_image": 1.0, "interval": scoring.interval(pages)}
+    table = real_accuracy.format_table({"split": "dev", "roster": True, "lists": 3, "engines": [row]})
+    (line,) = [ln for ln in table.splitlines() if ln.startswith("ppocr: 95 % interval")]
+    low, high = row["interval"]["f1"]
+    assert f"pooled {100 * low:.1f}–{100 * high:.1f} %" in line

@@ -139,3 +139,20 @@ def test_title_edits_list_character_confusions():
     preds = perfect()
     preds[1]["task_name"] = "book the vanue"
     assert scoring.aggregate([scoring.score_page(preds, TRUTH)])["title_edits"] == [("e>a", 1)]
+
+
+def test_the_interval_holds_the_estimate_and_narrows_with_more_pages():
+    pages = [scoring.PageScore(tp=tp, fp=fp, fn=fn) for tp, fp, fn in
+             [(5, 1, 0), (0, 2, 6), (3, 3, 3), (8, 0, 1), (1, 4, 4), (6, 1, 2)]]
+    agg = scoring.aggregate(pages)
+    ci = scoring.interval(pages)
+    low, high = ci["f1"]
+    assert low < agg["f1"] < high
+    plow, phigh = ci["f1_page_mean"]
+    per_page = sum(scoring.aggregate([p])["f1"] for p in pages) / len(pages)
+    assert plow < per_page < phigh
+    assert scoring.interval(pages) == ci  # seeded: the same report twice
+    wide = high - low
+    low4, high4 = scoring.interval(pages * 4)["f1"]
+    assert high4 - low4 < wide
+    assert scoring.interval([]) == {}
