@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,6 +213,32 @@ def summary(items: list[dict]) -> str:
     return "\n".join(out)
 
 
+def compare(before: Path, after: Path) -> int:
+    """Print the change between two per-image logs of ``bench accuracy --data real --split dev
+    --out DIR`` (the sealed split writes none): task F1 with a paired bootstrap interval over the
+    list pages, invented tasks, and the pages that moved."""
+    from .scoring import paired_interval
+
+    runs = [{e["id"]: e for e in map(json.loads, path.read_text().splitlines())} for path in (before, after)]
+    if runs[0].keys() != runs[1].keys():
+        print("the two logs are not over the same images", file=sys.stderr)
+        return 2
+    lists = [i for i in runs[0] if runs[0][i]["is_list"]]
+    pages = [[(run[i]["tp"], run[i]["fp"], run[i]["fn"]) for i in lists] for run in runs]
+    d = paired_interval(*pages)
+    invented = [sum(run[i]["fp"] for i in run if not run[i]["is_list"]) for run in runs]
+    pct = lambda v: f"{100 * v:+.1f}"  # noqa: E731
+    print(f"task F1 pooled {pct(d['f1'])} points ({100 * d['level']:.0f} % interval "
+          f"{pct(d['f1_interval'][0])} to {pct(d['f1_interval'][1])}), per page {pct(d['f1_page_mean'])} "
+          f"({pct(d['f1_page_mean_interval'][0])} to {pct(d['f1_page_mean_interval'][1])}); "
+          f"{d['changed']} of {d['pages']} list pages changed; invented {invented[0]} -> {invented[1]}")
+    for i in runs[0]:
+        a, b = runs[0][i], runs[1][i]
+        if (a["tp"], a["fp"], a["fn"]) != (b["tp"], b["fp"], b["fn"]):
+            print(f"  {i}: tp {a['tp']} -> {b['tp']}, fp {a['fp']} -> {b['fp']}, fn {a['fn']} -> {b['fn']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
@@ -224,7 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="validate the manifest and print its splits")
     ad = sub.add_parser("add", help="merge a folder of <id>.json transcripts into the manifest")
     ad.add_argument("folder", type=Path)
+    cm = sub.add_parser("compare", help="how two dev runs' per-image logs differ, with a paired interval")
+    cm.add_argument("before", type=Path)
+    cm.add_argument("after", type=Path)
     args = ap.parse_args(argv)
+    if args.verb == "compare":
+        return compare(args.before, args.after)
     if args.verb == "add":
         problems = add(args.folder)
         print("\n".join(problems) or "all transcripts merged")

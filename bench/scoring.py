@@ -244,6 +244,30 @@ def interval(scores: list[PageScore], resamples: int = 2000, level: float = 0.95
             "f1": (pooled[lo], pooled[hi]), "f1_page_mean": (per_page[lo], per_page[hi])}
 
 
+def paired_interval(before: list[tuple[int, int, int]], after: list[tuple[int, int, int]],
+                    resamples: int = 2000, level: float = 0.95, seed: int = 0) -> dict:
+    """The change in pooled and per-page task F1 between two runs over the same pages, each
+    page a (tp, fp, fn), with a bootstrap interval that resamples pages in pairs: whether a
+    change stands out from which pages happened to be in the set."""
+    if len(before) != len(after) or not before:
+        raise ValueError("two runs over the same, non-empty list of pages are needed")
+    rng = random.Random(seed)
+    n = len(before)
+
+    def delta(idx: list[int]) -> tuple[float, float]:
+        pooled = [_f1(*(sum(run[i][k] for i in idx) for k in range(3))) for run in (before, after)]
+        per_page = [mean(_f1(*run[i]) for i in idx) for run in (before, after)]
+        return pooled[1] - pooled[0], per_page[1] - per_page[0]
+
+    draws = [delta([rng.randrange(n) for _ in range(n)]) for _ in range(resamples)]
+    lo, hi = int((1 - level) / 2 * resamples), int((1 + level) / 2 * resamples) - 1
+    pooled, per_page = sorted(d[0] for d in draws), sorted(d[1] for d in draws)
+    point = delta(list(range(n)))
+    return {"level": level, "pages": n, "changed": sum(a != b for a, b in zip(before, after)),
+            "f1": point[0], "f1_interval": (pooled[lo], pooled[hi]),
+            "f1_page_mean": point[1], "f1_page_mean_interval": (per_page[lo], per_page[hi])}
+
+
 def aggregate_other(scores: list[PageScore]) -> dict:
     """Pages that are not lists: tasks invented there (predictions matching none of the page's
     explicit action items) and how many of those action items were found."""

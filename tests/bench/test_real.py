@@ -127,3 +127,18 @@ def test_the_real_table_prints_each_engines_interval():
     (line,) = [ln for ln in table.splitlines() if ln.startswith("ppocr: 95 % interval")]
     low, high = row["interval"]["f1"]
     assert f"pooled {100 * low:.1f}–{100 * high:.1f} %" in line
+
+
+def test_compare_prints_the_change_between_two_dev_logs(tmp_path, capsys):
+    def log(path, rows):
+        path.write_text("".join(json.dumps({"id": i, "is_list": li, "tp": tp, "fp": fp, "fn": fn}) + "\n"
+                                for i, li, tp, fp, fn in rows))
+        return path
+
+    a = log(tmp_path / "a.jsonl", [("p1", True, 1, 9, 9), ("p2", True, 4, 0, 1), ("n1", False, 0, 5, 0)])
+    b = log(tmp_path / "b.jsonl", [("p1", True, 9, 1, 1), ("p2", True, 4, 0, 1), ("n1", False, 0, 0, 0)])
+    assert real.main(["compare", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 2 list pages changed; invented 5 -> 0" in out and "p1: tp 1 -> 9" in out and "p2:" not in out
+    c = log(tmp_path / "c.jsonl", [("p1", True, 1, 0, 0)])
+    assert real.main(["compare", str(a), str(c)]) == 2

@@ -156,3 +156,15 @@ def test_the_interval_holds_the_estimate_and_narrows_with_more_pages():
     low4, high4 = scoring.interval(pages * 4)["f1"]
     assert high4 - low4 < wide
     assert scoring.interval([]) == {}
+
+
+def test_a_paired_interval_is_zero_for_no_change_and_one_sided_for_a_gain():
+    before = [(5, 1, 0), (0, 2, 6), (3, 3, 3), (8, 0, 1)]
+    same = scoring.paired_interval(before, before)
+    assert (same["f1"], same["f1_interval"], same["changed"]) == (0.0, (0.0, 0.0), 0)
+    after = [(5, 1, 0), (5, 0, 1), (3, 3, 3), (8, 0, 1)]  # one page read better, none worse
+    gain = scoring.paired_interval(before, after)
+    assert gain["f1"] > 0 and gain["f1_page_mean"] > 0 and gain["changed"] == 1
+    assert gain["f1_interval"][0] >= 0 and gain["f1_interval"][1] >= gain["f1"]
+    with pytest.raises(ValueError):
+        scoring.paired_interval(before, after[:2])
