@@ -479,3 +479,15 @@ def test_a_bullet_journals_key_lists_no_tasks_but_a_list_of_such_words_does():
     mixed = ["[ ] call the bank", "[ ] pay the rent", "[ ] book the dentist", "[ ] renew passport",
              "[ ] water plants", "x Task done"]
     assert len(extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(mixed)], OPTS)) >= 5
+
+
+def test_a_small_calendar_beside_a_list_is_not_glued_onto_its_items():
+    items = ["[ ] Rewrite the site", "[ ] Post the episode", "[ ] Practice the keynote"]
+    lines = [line(t, 100, 100 + 60 * i, w=500) for i, t in enumerate(items)]
+    # a month's grid drawn to the right: day numbers in rows and columns, level with the items
+    lines += [line(str(d), 620 + 50 * (d % 7), 100 + 60 * (d // 7), w=30) for d in range(1, 21)]
+    assert [t.title for t in extract_tasks(lines, OPTS)] == ["Rewrite the site", "Post the episode", "Practice the keynote"]
+    # two numbers on a row are no grid: a list's amounts still join their items
+    pairs = [line(t, 100, 100 + 60 * i) for i, t in enumerate(["Milk", "Eggs", "Flour"])]
+    pairs += [line(n, 700, 104 + 60 * i) for i, n in enumerate(["2", "12", "1"])]
+    assert [t.title for t in extract_tasks(pairs, OPTS)] == ["Milk 2", "Eggs 12", "Flour 1"]

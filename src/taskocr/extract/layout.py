@@ -178,7 +178,9 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     block. A page whose blocks do not stand side by side is one block: its rows are joined
     across any gap, so a date written far right stays with its line. Blocks side by side
     are columns, and many small ones are notes on a board."""
-    frags = join_amounts([ln for ln in lines if ln.text.strip()])
+    frags = [ln for ln in lines if ln.text.strip()]
+    grid = _calendar_digits(frags)
+    frags = join_amounts([f for f in frags if id(f) not in grid])
     parts = [part for col in _split_at_gutters(frags) for part in _clusters(col)]
     blocks = [Block(tuple(group_rows(p))) for p in parts]
     tall = [b for b in blocks if len(b.rows) >= 2]
@@ -204,6 +206,24 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
             return _reading_order([Block(tuple(group_rows(page, is_field=is_field))) for page in pages])
         blocks = [Block(b.rows, note=is_small) for b, is_small in zip(blocks, small)]
     return _reading_order(blocks)
+
+
+_DAY_NUMBER = re.compile(r"\d{1,2}")
+CALENDAR_DAYS = 6
+
+
+def _calendar_digits(frags: list[Line]) -> set[int]:
+    """Day numbers of a small calendar drawn on the page (a planner's month grid): one or two
+    digits each, level with two others and above or below another, six or more. They belong to
+    no row; beside a list they were glued onto its items ("Practice Keynote for AIGA Camp 3 4 7").
+    Real dev pages: a weekly spread 2 tasks more; no other page moved."""
+    days = [f for f in frags if _DAY_NUMBER.fullmatch(f.text.strip())]
+    if len(days) < CALENDAR_DAYS:
+        return set()
+    grid = {id(f) for f in days
+            if sum(f is not g and f.bbox.vertical_overlap(g.bbox) >= 0.5 for g in days) >= 2
+            and any(f is not g and _overlaps_horizontally(f.bbox, g.bbox) for g in days)}
+    return grid if len(grid) >= CALENDAR_DAYS else set()
 
 
 # an amount written beside a shopping-list item: "3", "1L", "500 g", "x2"
