@@ -491,3 +491,21 @@ def test_a_small_calendar_beside_a_list_is_not_glued_onto_its_items():
     pairs = [line(t, 100, 100 + 60 * i) for i, t in enumerate(["Milk", "Eggs", "Flour"])]
     pairs += [line(n, 700, 104 + 60 * i) for i, n in enumerate(["2", "12", "1"])]
     assert [t.title for t in extract_tasks(pairs, OPTS)] == ["Milk 2", "Eggs 12", "Flour 1"]
+
+
+def test_a_count_on_top_of_a_list_of_counted_items_is_an_item_not_its_title():
+    rows = ["2 eggs", "4 apples", "3 cucumbers", "1 cake", "2 loaves of bread"]
+    # the first line set off from the rest, as a title would be
+    lines = [line(t, 100, 100 + (0 if i == 0 else 60 + 50 * i)) for i, t in enumerate(rows)]
+    assert [t.title for t in extract_tasks(lines, OPTS)] == rows
+    # a word on top of such a list still names it
+    titled = [line("Groceries", 100, 40)] + [line(t, 100, 160 + 50 * i) for i, t in enumerate(rows[1:])]
+    assert [t.title for t in extract_tasks(titled, OPTS)] == rows[1:]
+
+
+def test_the_last_item_of_a_numbered_list_written_larger_is_still_an_item():
+    rows = ["1. Shower gel", "2. Nail polish", "3. Penne pasta", "4. Ice cream cones"]
+    lines = [line(t, 100, 100 + 60 * i) for i, t in enumerate(rows)]
+    lines.append(Line("6 Brown sugar", 0.9, BBox(100, 340, 300, 60)))  # bullet read without its dot
+    titles = [t.title for t in extract_tasks(lines, OPTS)]
+    assert titles[-1] == "6 Brown sugar" and len(titles) == 5

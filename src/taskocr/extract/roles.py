@@ -161,6 +161,9 @@ def _list_roles(marked: list[tuple[Row, Marker]]) -> list[Classified]:
     capitals = [m.rest[:1].isupper() for _, m in content if m.rest[:1].isalpha()]
     sentence_case = len(capitals) >= 3 and sum(capitals) >= 0.7 * len(capitals)
     apart = _first_stands_apart([r for r, _ in content], median_h)
+    # items that open with a count ("2 eggs", "4 apples"): a first row that does too is one of them
+    counted = sum(m.rest[:1].isdigit() for _, m in content) >= 0.6 * len(content)
+    end = content[-1][0] if content else None
     out: list[Classified] = []
     last_task: Classified | None = None
     for row, marker in marked:
@@ -172,7 +175,8 @@ def _list_roles(marked: list[tuple[Row, Marker]]) -> list[Classified]:
         first = not any(c.role is not Role.NOISE for c in out)
         if row.kind is LineKind.HEADING or (
             not marker.bulleted
-            and _looks_like_heading(row, text, median_h, bulleted_share, first, first and apart)
+            and _looks_like_heading(row, text, median_h, bulleted_share, first,
+                                    first and apart and not (counted and text[:1].isdigit()), row is end)
         ):
             role = Role.HEADING
         elif not marker.bulleted and last_task is not None and not marker.done and not _has_fields(text):
@@ -201,7 +205,8 @@ def _first_stands_apart(rows: list[Row], median_h: float) -> bool:
 
 
 def _looks_like_heading(
-    row: Row, text: str, median_h: float, bulleted_share: float, first: bool, apart: bool = False
+    row: Row, text: str, median_h: float, bulleted_share: float, first: bool, apart: bool = False,
+    last: bool = False,
 ) -> bool:
     words = text.split()
     opener = first_word(text)
@@ -218,7 +223,8 @@ def _looks_like_heading(
     if len(words) <= 4 and bulleted_share >= 0.5:
         # In a bulleted list, a short unbulleted line on top, written larger or in capitals,
         # is the list's title.
-        if first or row.height > 1.3 * median_h or (text.isupper() and len(text) > 2):
+        # (written larger: a title heads what follows it, so not on the last line)
+        if first or (row.height > 1.3 * median_h and not last) or (text.isupper() and len(text) > 2):
             return True
     return False
 
