@@ -285,6 +285,10 @@ def test_a_row_read_unsure_is_a_task_only_when_something_marks_it_as_one():
     # a bullet or a checkbox marks it too, however it was read
     bulleted = [line("- Call the bank", 100, 100), unsure("- Wcxl mnnr", 160), unsure("[ ] Pay the rnt", 220)]
     assert [t.title for t in extract_tasks(bulleted, OPTS)] == ["Call the bank", "Wcxl mnnr", "Pay the rnt"]
+    # so do four dictionary words: that is writing read unsure, not a doodle; three are not enough
+    worded = [line("Call the bank", 100, 100), unsure("Check cable to modem now", 160),
+              unsure("Prep lord for Dawnig", 220), line("Pay the rent", 100, 280)]
+    assert [t.title for t in extract_tasks(worded, OPTS)] == ["Call the bank", "Check cable to modem now", "Pay the rent"]
 
 
 def test_a_month_alone_on_its_line_heads_a_monthly_log():

@@ -90,7 +90,7 @@ def _glued_person(text: str, people: tuple[str, ...]) -> tuple[str | None, str]:
     if not m:
         return None, text
     token = m.group(1)
-    known = _lexicon()
+    known = lexicon()
     if token.lower() in known:
         return None, text
     as_letters = token.translate(_AS_LETTER).lower()
@@ -130,7 +130,7 @@ def choose_reading(line: Line, people: tuple[str, ...] = ()) -> Line:
     0.623 re-choosing, 0.647 not)."""
     if not line.alternatives or line.words:
         return line
-    known = _lexicon()
+    known = lexicon()
     names = _name_words(people)
 
     def score(text: str, confidence: float) -> tuple[float, float]:
@@ -158,7 +158,7 @@ def choose_reading(line: Line, people: tuple[str, ...] = ()) -> Line:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> frozenset[str]:
+def lexicon() -> frozenset[str]:
     """Every word the English dictionary knows, lower case. Built once per process."""
     from importlib.resources import files
 
@@ -167,7 +167,7 @@ def _lexicon() -> frozenset[str]:
 
 
 def preload() -> None:
-    _lexicon()
+    lexicon()
 
 
 # digits a recogniser reads for the letters they look like: "food0lga" ends in "Olga"

@@ -189,6 +189,14 @@ def _board_columns(classified: list[Classified]) -> dict[int, str]:
 # as garbage than a task (real dev pages: task F1 46.0 to 48.1 %, 0.75 / 0.85 / 0.9 gave
 # 47.5 / 48.9 / 46.4 %; synthetic unchanged at 96.8 %). Its text stays in the scan's lines.
 UNSURE_ROW = 0.80
+# ... unless this many of its words are dictionary words: that is writing read unsure, not a
+# doodle (real dev pages: 3 right tasks more, 1 spurious; 2 or 3 words gave more spurious)
+SURE_WORDS = 4
+
+
+def _reads_as_words(title: str) -> bool:
+    known = correct.lexicon()
+    return sum(w.lower() in known for w in _A_WORD.findall(title)) >= SURE_WORDS
 
 
 def _a_name_last(text: str, name: str) -> bool:
@@ -231,7 +239,7 @@ def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column:
         return None
     # what marks a row as a task beside a bullet; on a page of notes a bullet marks a point
     said = c.marker.done is not None or labelled or due or assignee
-    if c.row.confidence < UNSURE_ROW and not (said or c.marker.bulleted):
+    if c.row.confidence < UNSURE_ROW and not (said or c.marker.bulleted or _reads_as_words(title)):
         return None
     if kind is PageKind.NOTES and not (said or says_what_to_do(title)):
         return None
