@@ -205,7 +205,26 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
             pages = _split_at_gutters(frags)
             return _reading_order([Block(tuple(group_rows(page, is_field=is_field))) for page in pages])
         blocks = [Block(b.rows, note=is_small) for b, is_small in zip(blocks, small)]
+        blocks = [part for b in blocks for part in _labels_apart(b)]
     return _reading_order(blocks)
+
+
+LABEL_GAP = 0.6  # line heights between two labels; words of one label stand closer
+
+
+def _labels_apart(block: Block) -> list[Block]:
+    """A board's column labels written across its top ("To do   Doing   Done") are read as one
+    wide row: words far apart, a word or two each. Each is a label of its own, a note of one
+    word, as a label on a column of its own would be (real dev pages: a kanban board's four
+    labels had made one spurious task)."""
+    if block.note or len(block.rows) != 1:
+        return [block]
+    (row,) = block.rows
+    frags = row.fragments
+    apart = all(b.bbox.hgap(a.bbox) >= LABEL_GAP * row.height for a, b in zip(frags, frags[1:]))
+    if len(frags) < 3 or not apart or any(len(f.text.split()) > 2 for f in frags):
+        return [block]
+    return [Block((Row((f,)),), note=True) for f in frags]
 
 
 _DAY_NUMBER = re.compile(r"\d{1,2}")
