@@ -521,3 +521,31 @@ def test_the_last_item_of_a_numbered_list_written_larger_is_still_an_item():
     titles = [t.title for t in extract_tasks(lines, OPTS)]
     assert titles[-1] == "6 Brown sugar" and len(titles) == 5
 
+
+
+MINUTES = ["Team meeting 12/01", "Attendees: Ana, Tom, Liam", "Discussed the Q1 roadmap and budget.",
+           "Marketing wants a new landing page", "before the launch in March.", "Action items:",
+           "- Tom to send the deck by Friday", "- Ana: book the venue", "- Liam review budget 20/01",
+           "- Liam - check the contract"]
+
+
+def test_meeting_notes_give_their_action_items_and_nothing_else():
+    lines = [line(t, 100, 100 + 60 * i) for i, t in enumerate(MINUTES)]
+    tasks = extract_tasks(lines, TEAM)
+    assert [(t.title, t.assignee, t.due) for t in tasks] == [
+        ("send the deck", "Tom", date(2026, 1, 16)), ("book the venue", "Ana", None),
+        ("review budget", "Liam", date(2026, 1, 20)), ("check the contract", "Liam", None)]
+    # outside the section only an explicit action item is a task
+    extra = lines[:2] + [line("[ ] Olga to order pizza", 100, 220)] + lines[2:]
+    assert "order pizza" in [t.title for t in extract_tasks(extra, TEAM)]
+    # a list headed "To do" is no meeting: all its rows stay tasks
+    todo = [line(t, 100, 100 + 60 * i) for i, t in enumerate(["To do", "Call the bank", "Pay the rent", "Book the dentist"])]
+    assert len(extract_tasks(todo, OPTS)) == 3
+
+
+def test_a_name_first_assigns_only_someone_on_the_roster_written_nearly_as_it_is():
+    rows = ["- Ana: book the venue", "- Plan - trip to Rome", "- Mark: the boxes", "- Liam check the contract"]
+    team = ExtractOptions(ref_date=REF, date_order=DateOrder.DMY, correct_words=False, people=TEAM.people + ("Alan",))
+    tasks = extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(rows)], team)
+    assert [(t.title, t.assignee) for t in tasks] == [
+        ("book the venue", "Ana"), ("Plan - trip to Rome", None), ("Mark: the boxes", None), ("check the contract", "Liam")]

@@ -98,6 +98,35 @@ def _names_someone(text: str, people: tuple[str, ...]) -> bool:
     return bool(who and correct.match_person(who.group("who"), people))
 
 
+def explicit_task(marker: Marker, people: tuple[str, ...]) -> bool:
+    """What makes a row a task among notes that are not a list: a checkbox, a label such as
+    "TODO:" or "Action:", or someone known to do something ("Tom to send the deck")."""
+    return is_action_item(marker) or _names_someone(marker.rest, people)
+
+
+# meeting notes' section of things to do; a to-do heading is left out: it heads whole lists,
+# and a "Done" section after it holds tasks too
+ACTION_HEADING = re.compile(r"^\W*(?:action\s+(?:items?|points?)|actions|next\s+steps|follow[\s-]?ups?)\W*$", re.I)
+
+
+def action_sections(classified: list[Classified]) -> list[bool | None] | None:
+    """Per row: True in a section headed "Action items:" (or "Next steps", "Follow-ups"), up to
+    the next heading; False before the first such heading (the notes the actions came from);
+    None after it elsewhere. None for the page when the rows hold no such heading."""
+    state: bool | None = False
+    out: list[bool | None] = []
+    found = False
+    for c in classified:
+        if ACTION_HEADING.match(c.marker.rest):
+            state = found = True
+            out.append(None)
+            continue
+        if c.role is Role.HEADING and found:
+            state = None
+        out.append(state)
+    return out if found else None
+
+
 def classify(rows: list[Row], kind: PageKind | None = None, note: bool = False,
              people: tuple[str, ...] = ()) -> list[Classified]:
     """Roles of one block's rows; ``kind`` is the whole page's (decided here when not given)."""
@@ -109,7 +138,7 @@ def classify(rows: list[Row], kind: PageKind | None = None, note: bool = False,
         return [Classified(row, marker, Role.HEADING if label or _alnum(marker.rest) < 2 else Role.TASK)]
     if (kind or page_kind(marked)) is PageKind.TEXT:
         return [
-            Classified(r, m, Role.TASK if is_action_item(m) or _names_someone(m.rest, people)
+            Classified(r, m, Role.TASK if explicit_task(m, people)
                         else Role.TEXT if _alnum(m.rest) >= 2 else Role.NOISE)
             for r, m in marked
         ]

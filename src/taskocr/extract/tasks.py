@@ -15,8 +15,10 @@ from .dates import parse_due_date
 from .fields import Marker, find_assignee, fold_confusables, parse_marker, parse_priority, strip_field_debris, tidy
 from .layout import COLUMN_TOLERANCE, Row, group_blocks
 from .names import is_first_name
-from .page import PageKind, is_key, page_kind, says_what_to_do, strip_action_label
-from .roles import ASSIGNED, Classified, Role, board_kind, classify, field_only, marked_rows
+from .page import TASK_VERBS, PageKind, is_key, page_kind, says_what_to_do, strip_action_label
+from .roles import (
+    ASSIGNED, Classified, Role, action_sections, board_kind, classify, explicit_task, field_only, marked_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,14 @@ def read_page(
                           kind, b.note and kind is not PageKind.TEXT, opts.people)
     ]
     columns = _board_columns(classified) if notes and kind is not PageKind.TEXT else {}
+    sections = None if notes else action_sections(classified)
     made: list[tuple[Task, Marker]] = []
     for i, c in enumerate(classified):
+        row_kind = kind
+        if sections is not None:  # meeting notes: their action items are the tasks
+            c, row_kind = _in_sections(c, sections[i], kind, opts.people)
         if c.role is Role.TASK:
-            task = _parse_task(c, opts, len(made), struck, columns.get(i), kind)
+            task = _parse_task(c, opts, len(made), struck, columns.get(i), row_kind)
             if task is not None:
                 made.append((task, c.marker))
         elif c.role is Role.CONTINUATION and made:
@@ -135,6 +141,18 @@ def read_page(
         if len(kept) < len(made):
             return PageTasks(page, tuple(replace(t, position=i) for i, (t, _) in enumerate(kept)))
     return PageTasks(page, tuple(t for t, _ in made))
+
+
+def _in_sections(c: Classified, inside: bool | None, kind: PageKind,
+                 people: tuple[str, ...]) -> tuple[Classified, PageKind]:
+    """On a page with a section of action items, the rows in it are tasks as a list's are, and
+    the notes above it (attendees, what was discussed) only when they are explicit action
+    items; what follows another heading further down is read as before."""
+    if inside and c.role in (Role.TASK, Role.TEXT):
+        return replace(c, role=Role.TASK), PageKind.LIST
+    if inside is False and c.role is Role.TASK and kind is not PageKind.TEXT and not explicit_task(c.marker, people):
+        return replace(c, role=Role.TEXT), kind
+    return c, kind
 
 
 def _without_stray_words(made: list[tuple[Task, Marker]]) -> list[tuple[Task, Marker]]:
@@ -206,6 +224,14 @@ def _a_name_last(text: str, name: str) -> bool:
     return text.rstrip(" .)]").lower().endswith(name.lower()) and is_first_name(name.split()[0])
 
 
+# meeting notes name who does an item first: "Ana: book the venue", "Liam - review budget",
+# "Liam review the budget"; only a roster name, and a near-exact one ("Plan - trip" is no Alan)
+LEAD_NAME = re.compile(
+    rf"^(?P<who>[A-Z][a-zà-ÿ'’-]+)(?:\s*:\s*|\s+[-–—]\s+|\s+(?=(?:{'|'.join(sorted(TASK_VERBS))})\b))"
+)
+LEAD_NAME_CUTOFF = 90.0
+
+
 def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column: str | None = None,
                 kind: PageKind = PageKind.LIST) -> Task | None:
     text = strip_action_label(c.marker.rest)
@@ -213,8 +239,10 @@ def _parse_task(c: Classified, opts: ExtractOptions, index: int, struck, column:
     at = _LEAD_TIME.match(text)
     if at:  # the time is when, not what: it goes to the description
         text = text[at.end():]
-    who = ASSIGNED.match(text)
-    if who and correct.match_person(who.group("who"), opts.people):  # "Remember to …" names nobody
+    who, cutoff = ASSIGNED.match(text), correct.PERSON_CUTOFF
+    if not who:
+        who, cutoff = LEAD_NAME.match(text), LEAD_NAME_CUTOFF
+    if who and correct.match_person(who.group("who"), opts.people, cutoff=cutoff):  # "Remember to …" names nobody
         text = f"{text[who.end():]} → {who.group('who')}"  # the same as an arrow at the end
     due, text = parse_due_date(text, opts.ref_date, opts.date_order)
     priority, text = parse_priority(text)
