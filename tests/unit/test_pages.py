@@ -549,3 +549,12 @@ def test_a_name_first_assigns_only_someone_on_the_roster_written_nearly_as_it_is
     tasks = extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(rows)], team)
     assert [(t.title, t.assignee) for t in tasks] == [
         ("book the venue", "Ana"), ("Plan - trip to Rome", None), ("Mark: the boxes", None), ("check the contract", "Liam")]
+
+
+def test_an_item_written_tall_keeps_both_amounts_level_with_it():
+    lines = [line(t, 100, 100 + 80 * i) for i, t in enumerate(["Milk", "Eggs", "Flour"])]
+    lines.append(Line("Cheese", 0.9, BBox(100, 340, 132, 110)))  # written large: two amounts beside it
+    lines += [line(n, 700, 104 + 80 * i) for i, n in enumerate(["2", "12", "1"])]
+    lines += [line("200g", 700, 340), line("x2", 700, 400)]
+    titles = [t.title for t in extract_tasks(lines, OPTS)]
+    assert titles[:3] == ["Milk 2", "Eggs 12", "Flour 1"] and "200g" in titles[3] and "x2" in titles[3]

@@ -274,13 +274,14 @@ def join_amounts(frags: list[Line]) -> list[Line]:
               if sum(_overlaps_horizontally(frags[i].bbox, frags[j].bbox) for j in pairs) >= AMOUNT_ROWS}
     if not column or 2 * len(column) < 0.5 * len(frags):
         return frags
-    joined = {id(pairs[i]): frags[i] for i in column}
+    joined: dict[int, list[Line]] = {}  # item -> its amounts (one, unless the item stands tall)
+    for i in sorted(column, key=lambda i: frags[i].bbox.y):
+        joined.setdefault(id(pairs[i]), []).append(frags[i])
     out = []
     for i, f in enumerate(frags):
         if i in column:
             continue
-        amount = joined.get(id(f))
-        if amount is not None:
+        for amount in joined.get(id(f), ()):
             f = replace(f, text=f"{f.text} {amount.text}", bbox=BBox.union([f.bbox, amount.bbox]),
                         alternatives=tuple(replace(a, text=f"{a.text} {amount.text}") for a in f.alternatives),
                         words=f.words + amount.words)
