@@ -558,3 +558,11 @@ def test_an_item_written_tall_keeps_both_amounts_level_with_it():
     lines += [line("200g", 700, 340), line("x2", 700, 400)]
     titles = [t.title for t in extract_tasks(lines, OPTS)]
     assert titles[:3] == ["Milk 2", "Eggs 12", "Flour 1"] and "200g" in titles[3] and "x2" in titles[3]
+
+
+def test_a_filled_in_form_lists_no_tasks_but_a_list_using_its_words_does():
+    form = ["Part# 015219", "Diameter .250", "Radius .175", "Width 2.562", "Color BLUE"]
+    read = read_page([line(t, 100, 100 + 60 * i) for i, t in enumerate(form)], OPTS)
+    assert (read.page, read.tasks) == ("form", ())
+    todo = ["Date night with Ana", "Name the cat", "Size the curtains", "Total the receipts"]
+    assert len(extract_tasks([line(t, 100, 100 + 60 * i) for i, t in enumerate(todo)], OPTS)) == 4

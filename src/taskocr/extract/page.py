@@ -35,6 +35,7 @@ class PageKind(str, enum.Enum):
     NOTES = "notes"
     TEXT = "text"  # prose, letters: only explicit action items are tasks
     KEY = "key"  # a bullet journal's key: what its marks mean, no tasks
+    FORM = "form"  # a form's labels and the values written into them, no tasks
 
 
 @dataclass(frozen=True)
@@ -246,11 +247,40 @@ def is_key(titles: list[str]) -> bool:
             and any(w in ("task", "tasks") for t in keyish for w in _WORD.findall(t.lower())))
 
 
+# the labels a form's fields carry ("Name:", "Part #", "Diameter", "Color"); words that also
+# start to-do items ("email", "phone", "call") are left out
+_FORM_LABELS = frozenset("""
+    name date address signature part diameter radius width height length depth weight color colour
+    size qty quantity total amount price id serial model type dept department company city state zip
+    country code ref
+""".split())
+_FIRST = re.compile(r"[^\W\d_]+")
+FORM_ROWS = 3
+
+
+def _field(title: str) -> bool:
+    """A label and the value written into it: after the label a colon or #, a figure, or one
+    word in capitals ("Part# 015219", "Diameter25", "Color BLUE"; not "Date night")."""
+    m = _FIRST.match(title)
+    if not m or m.group(0).lower() not in _FORM_LABELS:
+        return False
+    value = title[m.end():].strip()
+    return value[:1] in (":", "#") or any(ch.isdigit() for ch in value) or (value.isupper() and " " not in value)
+
+
+def is_form(titles: list[str]) -> bool:
+    """A filled-in form: three rows or more, most of all, each a field's label with its value
+    (real dev pages: a parts form gave 5 tasks; no list page is one)."""
+    fields = sum(_field(t) for t in titles)
+    return fields >= FORM_ROWS and fields >= 0.6 * len(titles)
+
+
 WHY_NO_TASKS = {
     PageKind.TEXT.value: "reads as running text, where only a checkbox or a row labelled TODO: or Action: is a task",
     PageKind.NOTES.value: "reads as notes in bullet points, where a row is a task only when a checkbox, a label, "
                           "a date, a person or a to-do verb marks it",
     PageKind.KEY.value: "reads as a bullet journal's key, which says what its marks mean and lists nothing to do",
+    PageKind.FORM.value: "reads as a filled-in form, labels and their values, which lists nothing to do",
 }
 
 

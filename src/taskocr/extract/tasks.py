@@ -15,7 +15,7 @@ from .dates import parse_due_date
 from .fields import Marker, find_assignee, fold_confusables, parse_marker, parse_priority, strip_field_debris, tidy
 from .layout import COLUMN_TOLERANCE, Row, group_blocks
 from .names import is_first_name
-from .page import TASK_VERBS, PageKind, is_key, page_kind, says_what_to_do, strip_action_label
+from .page import TASK_VERBS, PageKind, is_form, is_key, page_kind, says_what_to_do, strip_action_label
 from .roles import (
     ASSIGNED, Classified, Role, action_sections, board_kind, classify, explicit_task, field_only, marked_rows,
 )
@@ -85,7 +85,8 @@ def _restore_marks(lines: list[Line], separated: tuple[Line, ...]) -> list[Line]
 class PageTasks:
     """A page's tasks and what the page was taken for: ``list``, ``board`` (notes on a board,
     each one task), ``notes`` (only rows marked as tasks), ``text`` (only explicit action
-    items; a board of topics is one too) or ``key`` (a bullet journal's key: no tasks)."""
+    items; a board of topics is one too), ``key`` (a bullet journal's key) or ``form`` (a
+    filled-in form); the last two give no tasks."""
 
     page: str
     tasks: tuple[Task, ...]
@@ -134,8 +135,11 @@ def read_page(
             desc = tidy(f"{prev.description} {c.marker.rest}")
             made[-1] = (replace(prev, description=desc, bbox=BBox.union([prev.bbox, c.row.bbox])), marker)
     page = "board" if notes and kind is not PageKind.TEXT else kind.value
-    if kind is not PageKind.TEXT and is_key([t.title for t, _ in made]):
+    titles = [t.title for t, _ in made]
+    if kind is not PageKind.TEXT and is_key(titles):
         return PageTasks(PageKind.KEY.value, ())
+    if kind is not PageKind.TEXT and not notes and is_form(titles):
+        return PageTasks(PageKind.FORM.value, ())
     if kind is not PageKind.TEXT and not notes:
         kept = _without_stray_words(made)
         if len(kept) < len(made):

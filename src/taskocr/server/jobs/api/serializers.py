@@ -78,9 +78,9 @@ class JobSerializer(StatusSerializer):
     task_count = serializers.SerializerMethodField()
     page_kind = serializers.CharField(
         read_only=True, allow_null=True,
-        help_text="what the photo was read as: list, board, notes (only marked rows are tasks), key (a bullet "
-                  "journal's key: no tasks) or "
-                  "text (only explicit action items); null until it is read")
+        help_text="what the photo was read as: list, board, notes (only marked rows are tasks), text (only "
+                  "explicit action items), key (a bullet journal's key) or form (a filled-in form), the last "
+                  "two giving no tasks; null until it is read")
 
     class Meta(StatusSerializer.Meta):
         fields = StatusSerializer.Meta.fields + (
