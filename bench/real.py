@@ -241,7 +241,6 @@ def compare(before: Path, after: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    import sys
 
     ap = argparse.ArgumentParser(prog="python -m bench real", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="verb", required=True)

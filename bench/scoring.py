@@ -224,6 +224,16 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
 
 
+def _pooled_f1(pages: list[tuple[int, int, int]]) -> float:
+    return _f1(*(sum(p[k] for p in pages) for k in range(3)))
+
+
+def _bounds(values: list[float], level: float) -> tuple[float, float]:
+    """The percentile interval holding ``level`` of the bootstrap draws."""
+    values = sorted(values)
+    return values[int((1 - level) / 2 * len(values))], values[int((1 + level) / 2 * len(values)) - 1]
+
+
 def interval(scores: list[PageScore], resamples: int = 2000, level: float = 0.95, seed: int = 0) -> dict:
     """How far pooled and per-page task F1 could move with other pages of the same kind: a
     percentile bootstrap over pages (a page's tasks are not independent of each other, so
@@ -235,13 +245,10 @@ def interval(scores: list[PageScore], resamples: int = 2000, level: float = 0.95
     pooled, per_page = [], []
     for _ in range(resamples):
         draw = [pages[rng.randrange(len(pages))] for _ in pages]
-        pooled.append(_f1(*(sum(p[k] for p in draw) for k in range(3))))
+        pooled.append(_pooled_f1(draw))
         per_page.append(mean(_f1(*p) for p in draw))
-    lo, hi = int((1 - level) / 2 * resamples), int((1 + level) / 2 * resamples) - 1
-    pooled.sort()
-    per_page.sort()
     return {"level": level, "resamples": resamples,
-            "f1": (pooled[lo], pooled[hi]), "f1_page_mean": (per_page[lo], per_page[hi])}
+            "f1": _bounds(pooled, level), "f1_page_mean": _bounds(per_page, level)}
 
 
 def paired_interval(before: list[tuple[int, int, int]], after: list[tuple[int, int, int]],
@@ -255,17 +262,15 @@ def paired_interval(before: list[tuple[int, int, int]], after: list[tuple[int, i
     n = len(before)
 
     def delta(idx: list[int]) -> tuple[float, float]:
-        pooled = [_f1(*(sum(run[i][k] for i in idx) for k in range(3))) for run in (before, after)]
+        pooled = [_pooled_f1([run[i] for i in idx]) for run in (before, after)]
         per_page = [mean(_f1(*run[i]) for i in idx) for run in (before, after)]
         return pooled[1] - pooled[0], per_page[1] - per_page[0]
 
     draws = [delta([rng.randrange(n) for _ in range(n)]) for _ in range(resamples)]
-    lo, hi = int((1 - level) / 2 * resamples), int((1 + level) / 2 * resamples) - 1
-    pooled, per_page = sorted(d[0] for d in draws), sorted(d[1] for d in draws)
     point = delta(list(range(n)))
     return {"level": level, "pages": n, "changed": sum(a != b for a, b in zip(before, after)),
-            "f1": point[0], "f1_interval": (pooled[lo], pooled[hi]),
-            "f1_page_mean": point[1], "f1_page_mean_interval": (per_page[lo], per_page[hi])}
+            "f1": point[0], "f1_interval": _bounds([d[0] for d in draws], level),
+            "f1_page_mean": point[1], "f1_page_mean_interval": _bounds([d[1] for d in draws], level)}
 
 
 def aggregate_other(scores: list[PageScore]) -> dict:

@@ -225,7 +225,6 @@ def page_kind(rows: list[tuple[Row, Marker]]) -> PageKind:
     return PageKind.LIST
 
 
-# why a page of this kind gave no task (said by the CLI's table and the review page)
 # the words a bullet journal's key explains its marks with ("x Task complete", "> Migrated",
 # "o Event", "- Note", "* Priority", "! Inspiration"); English only
 _KEY_WORDS = frozenset("""
@@ -242,9 +241,9 @@ def is_key(titles: list[str]) -> bool:
     """A page that explains a bullet journal's marks rather than listing things to do: three
     rows or more, most of all, made only of the words such a key uses, one of them naming the
     task (real dev pages: a key of six marks gave 5 tasks; no list page is one)."""
-    keyish = [t for t in titles if (words := _WORD.findall(t.lower())) and all(w in _KEY_WORDS for w in words)]
+    keyish = [words for t in titles if (words := _WORD.findall(t.lower())) and all(w in _KEY_WORDS for w in words)]
     return (len(keyish) >= KEY_ROWS and len(keyish) >= 0.6 * len(titles)
-            and any(w in ("task", "tasks") for t in keyish for w in _WORD.findall(t.lower())))
+            and any(w in ("task", "tasks") for words in keyish for w in words))
 
 
 # the labels a form's fields carry ("Name:", "Part #", "Diameter", "Color"); words that also
@@ -254,14 +253,13 @@ _FORM_LABELS = frozenset("""
     size qty quantity total amount price id serial model type dept department company city state zip
     country code ref
 """.split())
-_FIRST = re.compile(r"[^\W\d_]+")
 FORM_ROWS = 3
 
 
 def _field(title: str) -> bool:
     """A label and the value written into it: after the label a colon or #, a figure, or one
     word in capitals ("Part# 015219", "Diameter25", "Color BLUE"; not "Date night")."""
-    m = _FIRST.match(title)
+    m = _WORD.match(title)
     if not m or m.group(0).lower() not in _FORM_LABELS:
         return False
     value = title[m.end():].strip()
@@ -275,6 +273,7 @@ def is_form(titles: list[str]) -> bool:
     return fields >= FORM_ROWS and fields >= 0.6 * len(titles)
 
 
+# why a page of this kind gave no task (said by the CLI's table and the review page)
 WHY_NO_TASKS = {
     PageKind.TEXT.value: "reads as running text, where only a checkbox or a row labelled TODO: or Action: is a task",
     PageKind.NOTES.value: "reads as notes in bullet points, where a row is a task only when a checkbox, a label, "

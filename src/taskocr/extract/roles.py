@@ -51,10 +51,12 @@ _HEADING_NOUN = re.compile(
 )
 
 
+_VERB = rf"(?:{'|'.join(sorted(TASK_VERBS))})\b"
 # "Tom to send the deck by Friday": a person, then what they are to do
-ASSIGNED = re.compile(
-    rf"^(?P<who>[A-Z][a-zà-ÿ'’-]+)\s+(?:to|will|should|must|needs?\s+to)\s+(?=(?:{'|'.join(sorted(TASK_VERBS))})\b)"
-)
+ASSIGNED = re.compile(rf"^(?P<who>[A-Z][a-zà-ÿ'’-]+)\s+(?:to|will|should|must|needs?\s+to)\s+(?={_VERB})")
+# meeting notes name who does an item first: "Ana: book the venue", "Liam - review budget",
+# "Liam review the budget"
+LEAD_NAME = re.compile(rf"^(?P<who>[A-Z][a-zà-ÿ'’-]+)(?:\s*:\s*|\s+[-–—]\s+|\s+(?={_VERB}))")
 
 
 # how far (in line heights) a piece starting with a box or bullet stands from the one before

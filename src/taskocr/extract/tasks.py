@@ -15,9 +15,10 @@ from .dates import parse_due_date
 from .fields import Marker, find_assignee, fold_confusables, parse_marker, parse_priority, strip_field_debris, tidy
 from .layout import COLUMN_TOLERANCE, Row, group_blocks
 from .names import is_first_name
-from .page import TASK_VERBS, PageKind, is_form, is_key, page_kind, says_what_to_do, strip_action_label
+from .page import PageKind, is_form, is_key, page_kind, says_what_to_do, strip_action_label
 from .roles import (
-    ASSIGNED, Classified, Role, action_sections, board_kind, classify, explicit_task, field_only, marked_rows,
+    ASSIGNED, LEAD_NAME, Classified, Role, action_sections, board_kind, classify, explicit_task, field_only,
+    marked_rows,
 )
 
 
@@ -228,11 +229,8 @@ def _a_name_last(text: str, name: str) -> bool:
     return text.rstrip(" .)]").lower().endswith(name.lower()) and is_first_name(name.split()[0])
 
 
-# meeting notes name who does an item first: "Ana: book the venue", "Liam - review budget",
-# "Liam review the budget"; only a roster name, and a near-exact one ("Plan - trip" is no Alan)
-LEAD_NAME = re.compile(
-    rf"^(?P<who>[A-Z][a-zà-ÿ'’-]+)(?:\s*:\s*|\s+[-–—]\s+|\s+(?=(?:{'|'.join(sorted(TASK_VERBS))})\b))"
-)
+# a name first (roles.LEAD_NAME) assigns only a roster name written nearly as it is
+# ("Plan - trip" is no Alan)
 LEAD_NAME_CUTOFF = 90.0
 
 

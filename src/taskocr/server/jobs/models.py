@@ -85,12 +85,12 @@ class Job(models.Model):
 
     @property
     def page_kind(self) -> str | None:
-        """What the photo was read as (list, board, notes, text); None until it is read."""
+        """What the photo was read as (list, board, notes, text, key, form); None until it is read."""
         return (self.result or {}).get("page_kind")
 
     @property
     def why_no_tasks(self) -> str:
-        """Why a photo read as running text or notes may give no task ('' for other pages)."""
+        """Why a photo of its kind may give no task (running text, notes, a key, a form; '' for others)."""
         return WHY_NO_TASKS.get(self.page_kind or "", "")
 
 
