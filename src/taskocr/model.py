@@ -96,6 +96,11 @@ class BBox:
         """Horizontal space between the two boxes; below 0 by as much as they overlap."""
         return max(self.x, other.x) - min(self.x2, other.x2)
 
+    def horizontal_overlap(self, other: "BBox") -> float:
+        """Overlap of the two boxes' horizontal extents, as a share of the narrower one."""
+        narrower = min(self.width, other.width) or 1.0
+        return max(0.0, -self.hgap(other)) / narrower
+
     def vertical_overlap(self, other: "BBox") -> float:
         """Overlap of the two boxes' vertical extents, as a share of the shorter one."""
         inter = min(self.y2, other.y2) - max(self.y, other.y)

@@ -9,12 +9,12 @@ read top to bottom, fragments left to right.
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from statistics import median
 from typing import Callable
 
 from ..model import BBox, Line, LineKind
+from .asides import calendar_digits, join_amounts
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def group_rows(lines: list[Line], *, min_overlap: float = 0.45,
         best, best_score = None, 0.0
         for row in rows[-4:]:  # only recent rows can share a line with this fragment
             band = BBox.union(f.bbox for f in row)
-            if any(_overlaps_horizontally(frag.bbox, f.bbox) for f in row):
+            if any(frag.bbox.horizontal_overlap(f.bbox) > 0.3 for f in row):
                 continue  # stacked, not side by side: two lines
             if is_field is not None and _far_apart(frag, row, is_field):
                 continue
@@ -85,10 +85,6 @@ def _far_apart(frag: Line, row: list[Line], is_field: Callable[[str], bool]) -> 
     gap, nearest = min(((frag.bbox.hgap(f.bbox), f) for f in row), key=lambda pair: pair[0])
     h = max(frag.bbox.height, nearest.bbox.height)
     return gap > ROW_GAP * h and not is_field(frag.text) and not is_field(nearest.text)
-
-
-def _overlaps_horizontally(a: BBox, b: BBox) -> bool:
-    return -a.hgap(b) > 0.3 * min(a.width, b.width)
 
 
 def _row_overlap(box: BBox, band: BBox, row: list[Line]) -> float:
@@ -179,7 +175,7 @@ def group_blocks(lines: list[Line], is_field: Callable[[str], bool] = lambda tex
     across any gap, so a date written far right stays with its line. Blocks side by side
     are columns, and many small ones are notes on a board."""
     frags = [ln for ln in lines if ln.text.strip()]
-    grid = _calendar_digits(frags)
+    grid = calendar_digits(frags)
     frags = join_amounts([f for f in frags if id(f) not in grid])
     parts = [part for col in _split_at_gutters(frags) for part in _clusters(col)]
     blocks = [Block(tuple(group_rows(p))) for p in parts]
@@ -225,68 +221,6 @@ def _labels_apart(block: Block) -> list[Block]:
     if len(frags) < 3 or not apart or any(len(f.text.split()) > 2 for f in frags):
         return [block]
     return [Block((Row((f,)),), note=True) for f in frags]
-
-
-_DAY_NUMBER = re.compile(r"\d{1,2}")
-CALENDAR_DAYS = 6
-
-
-def _calendar_digits(frags: list[Line]) -> set[int]:
-    """Day numbers of a small calendar drawn on the page (a planner's month grid): one or two
-    digits each, level with two others and above or below another, six or more. They belong to
-    no row; beside a list they were glued onto its items ("Practice Keynote for AIGA Camp 3 4 7").
-    Real dev pages: a weekly spread 2 tasks more; no other page moved."""
-    days = [f for f in frags if _DAY_NUMBER.fullmatch(f.text.strip())]
-    if len(days) < CALENDAR_DAYS:
-        return set()
-    grid = {id(f) for f in days
-            if sum(f is not g and f.bbox.vertical_overlap(g.bbox) >= 0.5 for g in days) >= 2
-            and any(f is not g and _overlaps_horizontally(f.bbox, g.bbox) for g in days)}
-    return grid if len(grid) >= CALENDAR_DAYS else set()
-
-
-# an amount written beside a shopping-list item: "3", "1L", "500 g", "x2"
-_AMOUNT = re.compile(r"[x×]?\d{1,5}(?:[.,]\d+)?\s?(?:x|pcs?|kg|g|l|ml|lbs?|oz)?", re.I)
-AMOUNT_ROWS = 3
-
-
-def join_amounts(frags: list[Line]) -> list[Line]:
-    """A column of amounts written well right of a list's items joins each amount to its item.
-
-    Only a column of at least AMOUNT_ROWS amounts, each the last thing on its row with an item
-    in words level with it, on a page made mostly of such pairs: a calendar's day numbers
-    also sit level with words, but between other cells (real dev pages: a grocery list's
-    amounts, 1 of 10 items right before, 9 after; a hand-drawn calendar unchanged)."""
-    def level(a: Line, b: Line) -> bool:
-        return a is not b and a.bbox.vertical_overlap(b.bbox) >= 0.4
-
-    pairs: dict[int, Line] = {}  # amount's index -> its item
-    for i, f in enumerate(frags):
-        if not _AMOUNT.fullmatch(f.text.strip()):
-            continue
-        row = [g for g in frags if level(f, g)]
-        if any(g.bbox.x > f.bbox.x for g in row):
-            continue
-        left = [g for g in row if g.bbox.x2 <= f.bbox.x + 0.1 * f.bbox.width and any(c.isalpha() for c in g.text)]
-        if left:
-            pairs[i] = max(left, key=lambda g: g.bbox.x2)
-    column = {i for i in pairs
-              if sum(_overlaps_horizontally(frags[i].bbox, frags[j].bbox) for j in pairs) >= AMOUNT_ROWS}
-    if not column or 2 * len(column) < 0.5 * len(frags):
-        return frags
-    joined: dict[int, list[Line]] = {}  # item -> its amounts (one, unless the item stands tall)
-    for i in sorted(column, key=lambda i: frags[i].bbox.y):
-        joined.setdefault(id(pairs[i]), []).append(frags[i])
-    out = []
-    for i, f in enumerate(frags):
-        if i in column:
-            continue
-        for amount in joined.get(id(f), ()):
-            f = replace(f, text=f"{f.text} {amount.text}", bbox=BBox.union([f.bbox, amount.bbox]),
-                        alternatives=tuple(replace(a, text=f"{a.text} {amount.text}") for a in f.alternatives),
-                        words=f.words + amount.words)
-        out.append(f)
-    return out
 
 
 def _split_at_gutters(frags: list[Line], depth: int = 2) -> list[list[Line]]:
@@ -385,7 +319,7 @@ def _reading_order(blocks: list[Block]) -> list[Block]:
     for b in sorted(blocks, key=lambda b: b.bbox.x):
         for col in columns:
             span = BBox.union(x.bbox for x in col)
-            if _overlaps_horizontally(span, b.bbox):
+            if span.horizontal_overlap(b.bbox) > 0.3:
                 col.append(b)
                 break
         else:
