@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 
-from . import imaging
+from . import imaging, ink
 from .config import DateOrder, Settings
 from .engines.registry import Registry
 from .extract import extractor_version
 from .extract.correct import choose_reading
-from .extract.tasks import ExtractOptions, pick_layout, read_page
+from .extract.tasks import ExtractOptions, Layout, mark_drawn_boxes, pick_layout, read_page
 from .model import ScanResult
 
 
@@ -77,6 +77,9 @@ class Pipeline:
             timer.ms["load"] = rec.load_ms
         with timer.stage("extract"):
             layout = pick_layout(rec.lines, rec.separated, people)
+            drawn = lambda box: ink.checkbox_before(page.image, box)  # noqa: E731
+            layout = Layout(tuple(mark_drawn_boxes(list(layout.tasks), drawn)),
+                            tuple(mark_drawn_boxes(list(layout.text), drawn)))
             lines = list(layout.text)
             if s.correct_words:
                 # the reading that reads most like words is the line's text everywhere, in
@@ -94,7 +97,7 @@ class Pipeline:
                     ref_date=ref,
                     correct_words=s.correct_words,
                 ),
-                struck=lambda box: imaging.is_struck_through(page.image, box),
+                struck=lambda box: ink.is_struck_through(page.image, box),
             )
             to_orig = lambda box: page.bbox_to_original(box, info.width, info.height)  # noqa: E731
             tasks = [replace(t, bbox=to_orig(t.bbox)) if t.bbox else t for t in read.tasks]

@@ -261,3 +261,30 @@ def test_a_page_in_another_language_is_read_again_with_its_words():
     text = [ln.text for ln in lines]
     assert all(max(fuzz.ratio(t, x) for x in text) > 90 for t in german)
     assert any("ü" in w.text for ln in lines for w in ln.words)
+
+
+@pytest.mark.slow
+def test_boxes_drawn_before_the_items_make_a_checklist_with_its_ticks():
+    # a page of items after hand-drawn boxes, two of them ticked: the recogniser reads the
+    # words and drops the boxes; the page itself shows them
+    items = (("Book the venue", True), ("Send the invitations", False), ("Order the cake", True),
+             ("Call the band", False))
+    img = Image.new("RGB", (1600, 900), (250, 248, 240))
+    draw = ImageDraw.Draw(img)
+    font = handwriting_font(70)
+    for i, (text, ticked) in enumerate(items):
+        y = 80 + i * 170
+        draw.rectangle((90, y + 20, 145, y + 75), outline=(20, 30, 120), width=5)
+        if ticked:
+            draw.line((98, y + 45, 115, y + 68, 160, y + 5), fill=(20, 30, 120), width=5)
+        draw.text((190, y), text, font=font, fill=(20, 30, 120))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90)
+    pipeline = Pipeline(Settings(ppocr=PPOCRConfig(decoder=Decoder.BEAM), backend="ppocr"))
+    result = pipeline.scan(buf.getvalue(), ScanOptions())
+    done = {t.title: t.done for t in result.tasks}
+    assert len(done) == 4, done
+    for text, ticked in items:
+        title = max(done, key=lambda title: fuzz.ratio(title, text))
+        assert fuzz.ratio(title, text) > 80 and done[title] is ticked, (text, done)
+    assert sum(ln.text.startswith("[x]") for ln in result.lines) == 2  # the lines show the boxes too

@@ -172,36 +172,6 @@ def test_a_blank_page_is_used_whole():
     assert page.image.shape == img.shape
 
 
-def _writing(strike=None):
-    img = np.full((200, 900, 3), 235, np.uint8)
-    cv2.line(img, (0, 150), (899, 150), (200, 170, 150), 2)  # a faint printed ruling
-    cv2.putText(img, "Book the meeting room", (40, 130), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 2, (40, 30, 90), 4)
-    if strike == "through":
-        cv2.line(img, (30, 108), (800, 100), (40, 30, 90), 5)
-    elif strike == "under":
-        cv2.line(img, (30, 142), (800, 142), (40, 30, 90), 5)
-    return img
-
-
-@pytest.mark.parametrize("strike, expected", [("through", True), (None, False), ("under", False)])
-def test_crossed_out_writing_is_seen(strike, expected):
-    box = BBox(30, 75, 780, 70)
-    assert imaging.is_struck_through(_writing(strike), box) is expected
-
-
-@pytest.mark.parametrize("strike, expected", [("through", True), (None, False), ("under", False)])
-def test_crossed_out_pencil_is_seen(strike, expected):
-    # pencil on white paper: grey strokes, much fainter than ink, over a fainter ruling
-    img = np.full((200, 900, 3), 245, np.uint8)
-    cv2.line(img, (0, 150), (899, 150), (215, 215, 225), 2)
-    cv2.putText(img, "Book the meeting room", (40, 130), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 2, (165, 165, 165), 3)
-    if strike == "through":
-        cv2.line(img, (30, 108), (800, 100), (165, 165, 165), 3)
-    elif strike == "under":
-        cv2.line(img, (30, 142), (800, 142), (165, 165, 165), 3)
-    assert imaging.is_struck_through(img, BBox(30, 75, 780, 70)) is expected
-
-
 @pytest.mark.parametrize("degrees", [-20.0, 7.5])
 def test_a_page_turned_level_still_maps_its_boxes_onto_the_photo(degrees):
     # a dark square on a light photo; turned, it is found where the turn put it, and its

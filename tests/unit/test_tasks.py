@@ -4,8 +4,8 @@ from datetime import date
 
 from taskocr.config import DateOrder
 from taskocr.extract.layout import group_rows
-from taskocr.extract.tasks import ExtractOptions, extract_tasks
-from taskocr.model import BBox, Line, LineKind, Priority
+from taskocr.extract.tasks import ExtractOptions, extract_tasks, mark_drawn_boxes
+from taskocr.model import BBox, Line, LineKind, Priority, Reading
 
 REF = date(2025, 12, 3)
 OPTS = ExtractOptions(ref_date=REF, date_order=DateOrder.DMY, correct_words=False)
@@ -197,3 +197,16 @@ def test_title_words_are_kept_as_read():
     for text in ("- Schweden planen", "- Kartoffeln hohen", "- Packthekitchen boxes", "- Get approva1"):
         tasks = extract_tasks([Line(text, 0.7, BBox(100, 100, 600, 40))], on)
         assert [t.title for t in tasks] == [text[2:]]
+
+
+def test_a_box_seen_on_the_page_goes_in_front_of_its_line_once():
+    lines = [Line("Buy a keg", 0.9, BBox(100, 100, 300, 40), alternatives=(Reading("Buy a kag", 0.8),)),
+             Line("Ride on a boat", 0.9, BBox(100, 160, 300, 40)),
+             Line("[x] Call Ana", 0.9, BBox(100, 220, 300, 40)),
+             Line("Notes", 0.9, BBox(100, 280, 300, 40))]
+    seen = {100: True, 160: False, 220: False}  # y -> the box drawn there (none on the last line)
+    marked = mark_drawn_boxes(lines, lambda box: seen.get(box.y))
+    assert [ln.text for ln in marked] == ["[x] Buy a keg", "[ ] Ride on a boat", "[x] Call Ana", "Notes"]
+    assert marked[0].alternatives[0].text == "[x] Buy a kag"
+    assert [(t.title, t.done) for t in extract_tasks(marked, OPTS)][:3] == [
+        ("Buy a keg", True), ("Ride on a boat", False), ("Call Ana", True)]

@@ -62,6 +62,21 @@ def _is_mark(text: str) -> bool:
     return 0 < len(text) <= 2 and parse_marker(fold_confusables(text) + " a").done is not None
 
 
+def mark_drawn_boxes(lines: list[Line], drawn: Callable[[BBox], bool | None]) -> list[Line]:
+    """A box drawn at a line's start that the recogniser did not read (``drawn`` looks at the
+    page: None for no box, else whether it is ticked) goes in front of its text as "[ ]" or
+    "[x]", as if it had been read, so the page reads as a checklist and a ticked item as done."""
+    out = []
+    for ln in lines:
+        ticked = None if parse_marker(fold_confusables(ln.text)).done is not None else drawn(ln.bbox)
+        if ticked is not None:
+            mark = "[x]" if ticked else "[ ]"
+            ln = replace(ln, text=f"{mark} {ln.text}", alternatives=tuple(
+                replace(a, text=f"{mark} {a.text}") for a in ln.alternatives))
+        out.append(ln)
+    return out
+
+
 def _restore_marks(lines: list[Line], separated: tuple[Line, ...]) -> list[Line]:
     """The unwidened detector often boxes a small checkbox together with the words after it,
     and the recogniser then drops the box; the widened reading boxes it alone. Such a mark
