@@ -49,7 +49,7 @@ def is_struck_through(page: np.ndarray, box: BBox, *, min_cover: float = 0.6) ->
     if ink is None:
         return False
     run = max(9, int(1.5 * h))
-    strokes = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    strokes = cv2.morphologyEx(_thickened(ink), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     band = strokes[int(0.3 * h): int(0.72 * h) + 1]
     cover = band.any(axis=0).mean()
     return bool(cover >= min_cover)
@@ -110,9 +110,7 @@ def _boxes(ink: np.ndarray, h: float):
     """Boxes drawn in a crop of ink (left, top, width, height), about as tall as a line h:
     two thin level strokes one above the other, joined at both ends by upright strokes and
     met at the corners, with no level stroke between them (an E, a B, "EM" read together)."""
-    # a thin pen's side drawn a little aslant breaks into steps one pixel apart: thicken it
-    # first, so it holds together as one stroke
-    thick = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    thick = _thickened(ink)
     run = max(4, int(0.3 * h))
     level = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     upright = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
@@ -146,6 +144,12 @@ def _boxes(ink: np.ndarray, h: float):
             if not _closed(paper, paper_stats, left, ty, width, by + bh - ty):
                 continue  # letters side by side, open between them
             yield left, ty, width, by + bh - ty
+
+
+def _thickened(ink: np.ndarray) -> np.ndarray:
+    """A thin pen's line drawn a little aslant is a staircase of runs one pixel apart: thickened
+    by a pixel each way it holds together as one stroke."""
+    return cv2.dilate(ink, np.ones((3, 3), np.uint8))
 
 
 def _closed(paper: np.ndarray, stats: np.ndarray, left: int, top: int, width: int, height: int) -> bool:

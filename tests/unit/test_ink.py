@@ -104,3 +104,15 @@ def test_the_edge_of_a_dark_sheet_is_no_box():
     img[:, :90] = 90  # a dark table beside the sheet
     img[60:140, 60:90] = 120
     assert ink.checkbox_before(img, LINE) is None
+
+
+def test_a_thin_strike_drawn_aslant_through_small_writing_is_seen():
+    # a scan at 800 px: letters 20 px tall, struck through by a one-pixel pencil line that
+    # climbs eight pixels over the word: no run of it is level for long
+    img = np.full((60, 400, 3), 245, np.uint8)
+    cv2.putText(img, "add friends", (20, 40), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (120, 120, 120), 1)
+    cv2.line(img, (18, 35), (190, 27), (120, 120, 120), 1)
+    assert ink.is_struck_through(img, BBox(18, 22, 175, 22)) is True
+    clean = np.full((60, 400, 3), 245, np.uint8)
+    cv2.putText(clean, "add friends", (20, 40), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (120, 120, 120), 1)
+    assert ink.is_struck_through(clean, BBox(18, 22, 175, 22)) is False
