@@ -137,7 +137,7 @@ def _boxes(ink: np.ndarray, h: float):
                     and any(_upright_at(upright, x, ty, by, width) for x in rights)):
                 continue
             if not _corners(ink, left, ty, width, by + bh - ty):
-                continue  # a circle or an O: round, no corners
+                continue  # strokes that do not meet: an open O, letters side by side
             if any(ty + 0.2 * side < y < by - 0.2 * side and min(x + w, right) - max(x, left) >= 0.4 * width
                    for x, y, w, _ in strokes):
                 continue  # a bar across the middle: a letter

@@ -14,7 +14,7 @@ from .engines.registry import Registry
 from .extract import extractor_version
 from .extract.correct import choose_reading
 from .extract.tasks import ExtractOptions, Layout, mark_drawn_boxes, pick_layout, read_page
-from .model import ScanResult
+from .model import BBox, ScanResult
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,13 @@ class Pipeline:
             timer.ms["load"] = rec.load_ms
         with timer.stage("extract"):
             layout = pick_layout(rec.lines, rec.separated, people)
-            drawn = lambda box: ink.checkbox_before(page.image, box)  # noqa: E731
+            boxes: dict[BBox, bool | None] = {}  # the text and the tasks often share lines
+
+            def drawn(box: BBox) -> bool | None:
+                if box not in boxes:
+                    boxes[box] = ink.checkbox_before(page.image, box)
+                return boxes[box]
+
             layout = Layout(tuple(mark_drawn_boxes(list(layout.tasks), drawn)),
                             tuple(mark_drawn_boxes(list(layout.text), drawn)))
             lines = list(layout.text)
