@@ -68,13 +68,20 @@ def mark_drawn_boxes(lines: list[Line], drawn: Callable[[BBox], bool | None]) ->
     "[x]", as if it had been read, so the page reads as a checklist and a ticked item as done."""
     out = []
     for ln in lines:
-        ticked = None if parse_marker(fold_confusables(ln.text)).done is not None else drawn(ln.bbox)
-        if ticked is not None:
-            mark = "[x]" if ticked else "[ ]"
-            ln = replace(ln, text=f"{mark} {ln.text}", alternatives=tuple(
-                replace(a, text=f"{mark} {a.text}") for a in ln.alternatives))
-        out.append(ln)
+        ticked = None if _box_read(ln) else drawn(ln.bbox)
+        out.append(ln if ticked is None else _with_mark(ln, "[x]" if ticked else "[ ]"))
     return out
+
+
+def _box_read(ln: Line) -> bool:
+    """Whether the recogniser read a checkbox or a tick at the line's start."""
+    return parse_marker(fold_confusables(ln.text)).done is not None
+
+
+def _with_mark(ln: Line, mark: str) -> Line:
+    """The line with a mark in front of its text and of each other reading of it."""
+    return replace(ln, text=f"{mark} {ln.text}",
+                   alternatives=tuple(replace(a, text=f"{mark} {a.text}") for a in ln.alternatives))
 
 
 def _restore_marks(lines: list[Line], separated: tuple[Line, ...]) -> list[Line]:
@@ -90,9 +97,8 @@ def _restore_marks(lines: list[Line], separated: tuple[Line, ...]) -> list[Line]
         for i, ln in enumerate(out):
             b = ln.bbox
             if b.x - 0.5 * box.width <= box.cx <= b.x + 0.25 * b.width and b.y <= box.cy <= b.y2:
-                if parse_marker(fold_confusables(ln.text)).done is None:
-                    out[i] = replace(ln, text=f"{mark.text} {ln.text}", alternatives=tuple(
-                        replace(a, text=f"{mark.text} {a.text}") for a in ln.alternatives))
+                if not _box_read(ln):
+                    out[i] = _with_mark(ln, mark.text)
                 break
     return out
 
